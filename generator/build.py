@@ -1,0 +1,145 @@
+"""The build: config -> load -> index -> plan -> render -> write."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from generator import content, pages, render, taxonomy
+from generator.config import Config
+from generator.errors import BuildFailed, ContentError
+from generator.output import Staging, check_output_dir
+
+Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
+
+
+def _no_progress(stage: str, total: int) -> Callable[[], None]:
+    return lambda: None
+
+
+@dataclass(frozen=True)
+class Report:
+    articles: int
+    pages: int
+    written: int
+    removed: int
+    seconds: float
+    warnings: tuple[ContentError, ...]
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """URL -> source file for every static asset; later sources override earlier ones.
+
+    The theme's and the site's ``templates/static/`` land under ``/static/``; the site's own
+    ``static/`` folder lands at the root (images, favicon, CNAME).
+    """
+    sources = [(d / "static", "/static/") for d in reversed(render.template_dirs(config))]
+    sources.append((config.static_dir, "/"))
+    files: dict[str, Path] = {}
+    for folder, prefix in sources:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                files[prefix + relative.as_posix()] = path
+    return files
+
+
+def prepare(
+    config: Config, now: datetime | None, progress: Progress
+) -> tuple[taxonomy.Site, list[pages.Page], tuple[ContentError, ...]]:
+    """Load, index and plan; raises BuildFailed with every content error."""
+    paths = content.discover(config.content_dir)
+    loaded = content.load(config, progress("Reading", len(paths)))
+    if loaded.errors:
+        raise BuildFailed(loaded.errors)
+    site = taxonomy.index(loaded.articles, config, now)
+    return site, pages.plan(site), loaded.warnings
+
+
+def rendered(
+    plan: list[pages.Page], site: taxonomy.Site, tick: Callable[[], None]
+) -> Iterator[tuple[str, bytes]]:
+    env = render.environment(site.config)
+    errors: dict[tuple[str, int, str], ContentError] = {}
+    for page in plan:
+        try:
+            yield page.url, render.render(page, env, site)
+        except ContentError as error:  # one broken template fails many pages: report it once
+            errors.setdefault((str(error.path), error.line, error.message.split(" (while")[0]), error)
+        tick()
+    if errors:
+        raise BuildFailed(errors.values())
+
+
+def build(config: Config, now: datetime | None = None, progress: Progress = _no_progress) -> Report:
+    """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched."""
+    started = time.perf_counter()
+    check_output_dir(config.out_dir, [config.site_dir])
+    site, plan, warnings = prepare(config, now, progress)
+    staging = Staging(config.out_dir)
+    try:
+        for url, data in rendered(plan, site, progress("Rendering", len(plan))):
+            staging.add(url, data)
+        for url, source in static_files(config).items():
+            staging.add_file(url, source)
+    except BaseException:
+        staging.discard()
+        raise
+    written = staging.commit()
+    return Report(
+        articles=len(site.articles),
+        pages=len(plan),
+        written=written.written,
+        removed=written.removed,
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+    )
+
+
+_LINK = re.compile(r"""(?:href|src)="([^"]*)\"""")
+
+
+def check(config: Config, now: datetime | None = None, progress: Progress = _no_progress) -> Report:
+    """Validate content and every internal link without writing anything."""
+    started = time.perf_counter()
+    site, plan, warnings = prepare(config, now, progress)
+    known = {page.url for page in plan} | set(static_files(config))
+    base = config.base_path
+    errors: list[ContentError] = []
+    for url, data in rendered(plan, site, progress("Checking", len(plan))):
+        for href in _LINK.findall(data.decode()):
+            target = _internal_target(href, url, base)
+            if target is None or target in known or target.rstrip("/") + "/" in known:
+                continue
+            errors.append(_broken_link(site, url, href, target))
+    if errors:
+        raise BuildFailed(dict.fromkeys(errors))
+    return Report(len(site.articles), len(plan), 0, 0, time.perf_counter() - started, warnings)
+
+
+def _internal_target(href: str, page_url: str, base: str) -> str | None:
+    """The site URL a link points at, or None for external links and fragments."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(urljoin(base + page_url.lstrip("/"), parts.path))
+    if not path.startswith(base):
+        return path  # under the domain but outside the site: broken by definition
+    return "/" + path[len(base) :]
+
+
+def _broken_link(site: taxonomy.Site, url: str, href: str, target: str) -> ContentError:
+    article = next((a for a in site.articles if a.url == url), None)
+    if article is not None and href in article.body_html:
+        text = article.source.read_text(encoding="utf-8-sig", errors="replace")
+        raw = href.split("#")[0]
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if raw in row), 1)
+        return ContentError(article.source, line, f"broken link to {href}")
+    return ContentError(Path(url), 1, f"broken link to {href} (from a template)")

@@ -1,0 +1,192 @@
+"""Site settings: ``site.toml`` read into one frozen ``Config``, with defaults."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.errors import BuildFailed, ContentError
+
+SETTINGS_FILE = "site.toml"
+
+
+@dataclass(frozen=True)
+class Permalinks:
+    """URL patterns. Placeholders: {year} {month} {day} {slug} for articles, {slug} for terms,
+    {path} for regions (``middle-east/iraq``)."""
+
+    article: str = "/{year}/{month}/{day}/{slug}/"
+    tag: str = "/tags/{slug}/"
+    region: str = "/regions/{path}/"
+    author: str = "/authors/{slug}/"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know besides the content itself."""
+
+    site_dir: Path
+    title: str = "News Archive"
+    description: str = ""
+    #: Where the site is published; its path (``/archive/``) prefixes every link.
+    base_url: str = "http://localhost:8000/"
+    #: The ``lang`` of every page (BCP 47).
+    language: str = "en"
+    #: IANA name; dates written without an offset are read in it.
+    timezone: str = "UTC"
+    #: Articles per listing page (home, tag, region and date pages).
+    per_page: int = 20
+    #: "as-written": an article dated 23:30-05:00 is filed under that day, the way a dateline
+    #: reads; "site": under its day in the site's timezone.
+    archive_day: str = "as-written"
+    #: Front-matter keys whose values become tags / regions / authors, in this order.
+    tag_keys: tuple[str, ...] = ("tags",)
+    region_keys: tuple[str, ...] = ("region", "regions")
+    author_keys: tuple[str, ...] = ("author", "authors", "by")
+    #: Display names for region paths or tag slugs: {"middle-east/iraq" = "Iraq", "us" = "US"}.
+    names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: Newest entries per feed.
+    feed_limit: int = 50
+    #: Feeds carry whole articles (true) or their summaries (false).
+    feed_full_content: bool = True
+    #: Raw HTML in article bodies passes through (true) or is escaped (false).
+    allow_html: bool = True
+    #: Related articles shown under each article.
+    related_count: int = 5
+    permalinks: Permalinks = field(default_factory=Permalinks)
+    #: Free-form values handed to templates as ``site.extra``.
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: Include drafts and future-dated articles.
+    drafts: bool = False
+    output_dir: Path | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.site_dir / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.site_dir / "static"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site_dir / ".dateline-cache"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.output_dir if self.output_dir is not None else self.site_dir / "output"
+
+    @property
+    def base_path(self) -> str:
+        """The base URL's path, always with a leading and trailing slash."""
+        path = urlsplit(self.base_url).path.strip("/")
+        return f"/{path}/" if path else "/"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+_TOP_LEVEL = {f.name for f in fields(Config)} - {"site_dir", "drafts", "output_dir"}
+
+
+def load_config(site_dir: Path, **overrides: Any) -> Config:
+    """Read ``site.toml`` (if any) under ``site_dir``; report every bad setting at once."""
+    path = site_dir / SETTINGS_FILE
+    raw: dict[str, Any] = {}
+    text = ""
+    if path.is_file():
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            line = int(m[1]) if (m := re.search(r"line (\d+)", str(error))) else 1
+            raise BuildFailed([ContentError(path, line, f"invalid TOML: {error}")]) from None
+    errors: list[ContentError] = []
+
+    def error(key: str, message: str) -> None:
+        errors.append(ContentError(path, _line_of(text, key), message))
+
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _TOP_LEVEL:
+            error(key, f"unknown setting '{key}' (free-form values belong under [extra])")
+            continue
+        expected = type(getattr(Config(site_dir), key))
+        if key == "permalinks":
+            values[key] = _permalinks(value, lambda k, m: error(k, m))
+        elif expected is tuple:
+            if isinstance(value, str):
+                value = [value]
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                error(key, f"'{key}' must be a list of strings")
+                continue
+            values[key] = tuple(value)
+        elif key in ("names", "extra"):
+            if not isinstance(value, dict):
+                error(key, f"'{key}' must be a table")
+                continue
+            if key == "names" and not all(isinstance(v, str) for v in value.values()):
+                error(key, "every name in [names] must be a string")
+                continue
+            values[key] = MappingProxyType(value)
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            error(key, f"'{key}' must be a {expected.__name__}, not {type(value).__name__}")
+        else:
+            values[key] = value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    config = replace(Config(site_dir), **values)
+    if config.timezone not in zoneinfo.available_timezones():
+        error("timezone", f"unknown timezone '{config.timezone}' (use an IANA name like 'Europe/London')")
+    if config.per_page < 1:
+        error("per_page", "'per_page' must be at least 1")
+    if config.archive_day not in ("as-written", "site"):
+        error("archive_day", '\'archive_day\' must be "as-written" or "site"')
+    if urlsplit(config.base_url).scheme not in ("http", "https"):
+        error("base_url", f"'base_url' must be an http(s) URL, not '{config.base_url}'")
+    if errors:
+        raise BuildFailed(errors)
+    return config
+
+
+def _permalinks(value: Any, error: Any) -> Permalinks:
+    allowed = {
+        "article": {"year", "month", "day", "slug"},
+        "tag": {"slug"},
+        "region": {"path"},
+        "author": {"slug"},
+    }
+    if not isinstance(value, dict):
+        error("permalinks", "[permalinks] must be a table")
+        return Permalinks()
+    patterns: dict[str, str] = {}
+    for kind, pattern in value.items():
+        if kind not in allowed:
+            error(kind, f"unknown permalink '{kind}' (one of: {', '.join(allowed)})")
+        elif not isinstance(pattern, str) or not pattern.startswith("/") or not pattern.endswith("/"):
+            error(kind, f"permalink '{kind}' must be a string starting and ending with '/'")
+        elif unknown := set(re.findall(r"{(\w+)}", pattern)) - allowed[kind]:
+            error(kind, f"permalink '{kind}' has unknown placeholder {{{sorted(unknown)[0]}}}")
+        elif "{slug}" not in pattern and "{path}" not in pattern:
+            error(kind, f"permalink '{kind}' must contain {{slug}} or {{path}}")
+        else:
+            patterns[kind] = pattern
+    return Permalinks(**patterns)
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*\[?\s*\"?{re.escape(key)}\b", line):
+            return number
+    return 1

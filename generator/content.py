@@ -1,0 +1,514 @@
+"""Load articles: find Markdown files, read their front matter, render their Markdown.
+
+Front matter is parsed here rather than by ``frontmatter.loads`` because of its traps (see
+FIELD-NOTES): it strips leading lines (so line numbers drift), ignores a BOM-prefixed or
+unclosed block, and lets YAML 1.1 turn ``no`` into ``False`` and ``2024-13-45`` into a bare
+``ValueError``. We keep python-frontmatter's delimiters and do the rest with line numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import markdown
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from generator.config import Config
+from generator.errors import ContentError
+from generator.slugs import slugify
+
+EXTENSIONS = (".md", ".markdown")
+WORDS_PER_MINUTE = 230
+SUMMARY_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article, as written: front matter validated and Markdown rendered."""
+
+    source: Path  # as reported in messages: the site folder joined with content/...
+    title: str
+    date: datetime  # aware, with the offset it was written with
+    day: date  # the archive day: as written, or in the site's timezone (config.archive_day)
+    updated: datetime | None
+    slug: str
+    url: str
+    regions: tuple[str, ...]  # paths as written: "Middle East/Iraq"
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    summary: str
+    body_html: str
+    toc_html: str
+    word_count: int
+    draft: bool
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+
+# -- discovery ---------------------------------------------------------------------------------
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every article file under ``content_dir``, in a stable order; hidden files skipped."""
+    if not content_dir.is_dir():
+        return []
+    found = []
+    for path in content_dir.rglob("*"):
+        relative = path.relative_to(content_dir)
+        if any(part.startswith((".", "_")) for part in relative.parts):
+            continue  # editor temp files (.#a.md), drafts folders by convention (_drafts/)
+        if path.suffix.lower() in EXTENSIONS and path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+# -- YAML without the traps --------------------------------------------------------------------
+
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML 1.2-style scalars: only true/false are booleans, and dates stay text for us to
+    parse (so ``2024-13-45`` is reported at its line instead of raising a bare ValueError)."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One front-matter value with where it was written."""
+
+    value: Any
+    line: int
+    text: str | None  # the scalar as written, for keys that want text ("title: 2024")
+
+
+class _Problems:
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(ContentError(self.source, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ContentError(self.source, line, message))
+
+
+def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, _Field] | None:
+    loader = _FrontMatterLoader(block)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return {}
+        if not isinstance(root, yaml.MappingNode):
+            problems.error(first_line, "front matter must be 'key: value' lines, not a list or text")
+            return None
+        if _has_alias(root):
+            problems.error(first_line, "YAML anchors and aliases (& and *) are not supported in front matter")
+            return None
+        fields: dict[str, _Field] = {}
+        for key_node, value_node in root.value:
+            line = first_line + key_node.start_mark.line
+            key = str(key_node.value)
+            if key in fields:
+                problems.error(line, f"duplicate key '{key}' (first set on line {fields[key].line})")
+                continue
+            value = loader.construct_object(value_node, deep=True)
+            text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+            fields[key] = _Field(value, line, text if value is not None else None)
+        return fields
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        # An unclosed quote or bracket is noticed at the end; report where it was opened.
+        if error.context_mark is not None and "end of stream" in str(error.problem):
+            mark = error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        detail = f"{error.problem}" + (f" ({error.context})" if error.context else "")
+        problems.error(line, f"invalid YAML: {detail}")
+        return None
+    except yaml.YAMLError as error:
+        problems.error(first_line, f"invalid YAML: {error}")
+        return None
+    finally:
+        loader.dispose()
+
+
+def _has_alias(root: yaml.Node) -> bool:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+def _toml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, _Field] | None:
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as error:
+        line = int(m[1]) if (m := re.search(r"line (\d+)", str(error))) else 1
+        problems.error(first_line + line - 1, f"invalid TOML: {error}")
+        return None
+    lines = block.split("\n")
+
+    def line_of(key: str) -> int:
+        for number, text in enumerate(lines):
+            if re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", text):
+                return first_line + number
+        return first_line
+
+    return {key: _Field(value, line_of(key), None) for key, value in data.items()}
+
+
+# -- one file ----------------------------------------------------------------------------------
+
+_YAML_DELIMITER = YAMLHandler.START_DELIMITER  # ---
+_TOML_DELIMITER = "+++"  # Hugo's TOML front matter
+_JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_KNOWN_KEYS = {
+    "title", "date", "publishdate", "updated", "lastmod", "last_modified_at", "modified",
+    "summary", "description", "slug", "draft", "published", "region", "regions", "tags",
+    "author", "authors", "by", "categories", "topics", "keywords",
+}  # fmt: skip
+
+
+def parse(
+    data: bytes, source: Path, config: Config, md: markdown.Markdown
+) -> tuple[Article | None, list[ContentError], list[ContentError]]:
+    """One article from a file's bytes, or the errors that stop it; plus warnings."""
+    problems = _Problems(source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.error(line, f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
+        return None, problems.errors, problems.warnings
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.error(1, "empty file: an article needs front matter with at least 'title' and 'date'")
+        return None, problems.errors, problems.warnings
+
+    lines = text.split("\n")
+    opening = next(i for i, line in enumerate(lines) if line.strip())
+    delimiter = lines[opening].rstrip()
+    if delimiter not in (_YAML_DELIMITER, _TOML_DELIMITER):
+        problems.error(opening + 1, "no front matter: start the file with '---', then 'title:' and 'date:'")
+        return None, problems.errors, problems.warnings
+    closers = {delimiter, "..."} if delimiter == _YAML_DELIMITER else {delimiter}
+    closing = next((i for i in range(opening + 1, len(lines)) if lines[i].rstrip() in closers), None)
+    if closing is None:
+        problems.error(opening + 1, f"front matter opened here is never closed with a '{delimiter}' line")
+        return None, problems.errors, problems.warnings
+    block = "\n".join(lines[opening + 1 : closing])
+    body = "\n".join(lines[closing + 1 :])
+    reader = _yaml_fields if delimiter == _YAML_DELIMITER else _toml_fields
+    fields = reader(block, opening + 2, problems)
+    if fields is None:
+        return None, problems.errors, problems.warnings
+    article = _article(fields, body, opening + 1, source, config, md, problems)
+    if problems.errors:
+        return None, problems.errors, problems.warnings
+    return article, problems.errors, problems.warnings
+
+
+def _article(
+    fields: dict[str, _Field],
+    body: str,
+    opening_line: int,
+    source: Path,
+    config: Config,
+    md: markdown.Markdown,
+    problems: _Problems,
+) -> Article | None:
+    taken: set[str] = set()
+
+    def first(*keys: str) -> tuple[str, _Field] | None:
+        for key in keys:
+            if key in fields:
+                taken.update(keys)
+                return key, fields[key]
+        taken.update(keys)
+        return None
+
+    def text(*keys: str, required: bool = False) -> str | None:
+        found = first(*keys)
+        if found is None or found[1].value is None:
+            if required:
+                problems.error(opening_line, f"missing '{keys[0]}'")
+            return None
+        key, item = found
+        if isinstance(item.value, (dict, list)):
+            problems.error(item.line, f"'{key}' must be text, not a {_kind(item.value)}")
+            return None
+        value = (item.text if item.text is not None else str(item.value)).strip()
+        if required and not value:
+            problems.error(item.line, f"'{key}' is empty")
+            return None
+        return value
+
+    def names(keys: Iterable[str]) -> tuple[str, ...]:
+        collected: list[str] = []
+        for key in keys:
+            taken.add(key)
+            if key not in fields or fields[key].value is None:
+                continue
+            item = fields[key]
+            values = item.value
+            if isinstance(values, str):
+                values = values.split(",") if key not in config.region_keys else [values]
+            elif not isinstance(values, list):
+                values = [item.text if item.text is not None else values]
+            for value in values:
+                if isinstance(value, (dict, list)):
+                    problems.error(item.line, f"'{key}' must be a list of names, not hold a {_kind(value)}")
+                    continue
+                name = " ".join(str(value).split())
+                if name and name not in collected:
+                    collected.append(name)
+        return tuple(collected)
+
+    def flag(*keys: str) -> bool | None:
+        found = first(*keys)
+        if found is None or found[1].value is None:
+            return None
+        key, item = found
+        if not isinstance(item.value, bool):
+            problems.error(item.line, f"'{key}' must be true or false, not '{item.text or item.value}'")
+            return None
+        return item.value
+
+    title = text("title", required=True)
+    stem = source.stem
+    jekyll = _JEKYLL_NAME.match(stem)
+    published = _date(first("date", "publishDate"), config.tz, problems)
+    if published is None and "date" not in fields and "publishDate" not in fields:
+        if jekyll:
+            published = datetime(*map(int, jekyll.groups()[:3]), tzinfo=config.tz)
+        else:
+            problems.error(opening_line, "missing 'date' (or name the file YYYY-MM-DD-slug.md)")
+    updated = _date(first("updated", "lastmod", "last_modified_at", "modified"), config.tz, problems)
+    summary = text("summary", "description")
+    given_slug = text("slug")
+    draft = flag("draft")
+    is_published = flag("published")
+    tags = names(config.tag_keys)
+    regions = names(config.region_keys)
+    authors = names(config.author_keys)
+    for region in regions:
+        if not [part for part in region.split("/") if part.strip()]:
+            problems.error(fields[_key_of(fields, config.region_keys)].line, f"region '{region}' is empty")
+
+    for key, item in fields.items():
+        if key in taken or key in _KNOWN_KEYS:
+            continue
+        if close := difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.8):
+            problems.warn(item.line, f"unknown key '{key}' is kept for templates; did you mean '{close[0]}'?")
+
+    if problems.errors or title is None or published is None:
+        return None
+    if updated is not None and updated < published:
+        problems.warn(fields[_key_of(fields, ("updated", "lastmod", "last_modified_at", "modified"))].line,
+                      "'updated' is earlier than 'date'")  # fmt: skip
+    slug = slugify(given_slug or (jekyll.group(4) if jekyll else title))
+    day = published if config.archive_day == "as-written" else published.astimezone(config.tz)
+    url = config.permalinks.article.format(
+        year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}", slug=slug
+    )
+    body_html, toc_html = _markdown(body, md)
+    plain = _plain_text(body_html)
+    if summary is None:
+        summary = _first_paragraph(body_html)
+    extra = {key: item.value for key, item in fields.items() if key not in taken}
+    return Article(
+        source=source,
+        title=title,
+        date=published,
+        day=day.date(),
+        updated=updated,
+        slug=slug,
+        url=url,
+        regions=regions,
+        tags=tags,
+        authors=authors,
+        summary=summary,
+        body_html=body_html,
+        toc_html=toc_html,
+        word_count=len(plain.split()),
+        draft=bool(draft) or is_published is False,
+        extra=MappingProxyType(extra),
+        lines=MappingProxyType({key: item.line for key, item in fields.items()}),
+    )
+
+
+def _key_of(fields: Mapping[str, _Field], keys: Iterable[str]) -> str:
+    return next(key for key in keys if key in fields)
+
+
+def _kind(value: Any) -> str:
+    return "list" if isinstance(value, list) else "table" if isinstance(value, dict) else type(value).__name__
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+_OFFSET = re.compile(r"\s*(?:([+-])(\d{2}):?(\d{2})|Z|UTC|GMT)$")
+
+
+def _date(found: tuple[str, _Field] | None, tz: tzinfo, problems: _Problems) -> datetime | None:
+    if found is None or found[1].value is None:
+        return None
+    key, item = found
+    value = item.value
+    try:
+        return parse_date(value, tz)
+    except ValueError as error:
+        problems.error(item.line, f"'{key}' is not a valid date: '{item.text or value}' ({error})")
+        return None
+
+
+def parse_date(value: Any, tz: tzinfo) -> datetime:
+    """A date as archives write them, made aware: a bare date or naive time takes ``tz``.
+
+    Accepts ISO 8601 (``2024-08-31``, ``2024-08-31T09:00:00+03:00``, ``…Z``), Jekyll's
+    ``2016-10-06 11:10:11 -0700`` and TOML/YAML date objects.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, str):
+        text = value.strip()
+        offset = ""
+        if match := _OFFSET.search(text):
+            sign, hours, minutes = match.groups()
+            offset = f"{sign}{hours}:{minutes}" if sign else "+00:00"
+            text = text[: match.start()]
+        if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", text):
+            raise ValueError("write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)")
+        day, _, clock = text.replace("T", " ").partition(" ")
+        year, month, dom = (int(part) for part in day.split("-"))
+        parsed = datetime.fromisoformat(f"{year:04d}-{month:02d}-{dom:02d}T{clock or '00:00'}{offset}")
+    else:
+        raise ValueError(f"expected a date, got {type(value).__name__}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+def markdown_renderer(config: Config) -> markdown.Markdown:
+    """One reusable Markdown converter (``reset()`` between documents is far cheaper than a
+    new instance per article)."""
+    md = markdown.Markdown(
+        extensions=[
+            "tables",
+            "footnotes",
+            "fenced_code",
+            "codehilite",
+            "toc",
+            "smarty",
+            "attr_list",
+            "def_list",
+            "abbr",
+            "sane_lists",
+            "md_in_html",
+        ],  # fmt: skip
+        extension_configs={
+            "codehilite": {"css_class": "highlight", "guess_lang": False},
+            "toc": {"toc_depth": "2-4"},
+            "smarty": {"smart_angled_quotes": False},
+        },
+        output_format="html",
+    )
+    if not config.allow_html:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md
+
+
+def _markdown(body: str, md: markdown.Markdown) -> tuple[str, str]:
+    md.reset()
+    html_text = md.convert(body)
+    toc = getattr(md, "toc", "")
+    has_headings = "<li>" in toc
+    return html_text, toc if has_headings else ""
+
+
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def _plain_text(fragment: str) -> str:
+    return html.unescape(_TAG.sub(" ", fragment))
+
+
+def _first_paragraph(body_html: str) -> str:
+    match = _PARAGRAPH.search(body_html)
+    if not match:
+        return ""
+    text = " ".join(_plain_text(match.group(1)).split())
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+# -- the whole folder --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    articles: tuple[Article, ...]
+    errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...]
+
+
+def load(config: Config, progress: Any = None) -> Loaded:
+    """Every article under ``content/``, with all errors and warnings found on the way."""
+    md = markdown_renderer(config)
+    articles: list[Article] = []
+    errors: list[ContentError] = []
+    warnings: list[ContentError] = []
+    for path in discover(config.content_dir):
+        source = config.site_dir / path.relative_to(config.site_dir)
+        if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):
+            warnings.append(ContentError(source, 1, "symlink leads outside content/; skipped"))
+            continue
+        article, file_errors, file_warnings = parse(path.read_bytes(), source, config, md)
+        errors += file_errors
+        warnings += file_warnings
+        if article is not None:
+            articles.append(article)
+        if progress is not None:
+            progress()
+    return Loaded(tuple(articles), tuple(errors), tuple(warnings))

@@ -1,0 +1,87 @@
+"""Render pages with Jinja: the environment, its filters, and one page to bytes."""
+
+from __future__ import annotations
+
+import traceback
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import jinja2
+
+from generator.config import Config
+from generator.errors import ContentError
+from generator.pages import Page
+from generator.taxonomy import MONTHS, Site
+
+
+def theme_dir() -> Path:
+    """The default theme: shipped inside the package, or the repository's ``templates/``."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """The site's own templates first, so they override the theme file by file."""
+    return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
+
+
+def environment(config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dirs(config)),
+        autoescape=True,  # every extension, .txt and .xml too: front matter is never markup
+        undefined=jinja2.StrictUndefined,  # a typo in a template is an error, not empty text
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["url"] = lambda path: site_url(config, path)
+    env.filters["absolute_url"] = lambda path: absolute_url(config, path)
+    env.filters["date"] = format_date
+    env.filters["isodate"] = lambda value: value.isoformat()
+    return env
+
+
+def site_url(config: Config, path: str) -> str:
+    """A root-relative link under the base URL's path, percent-encoded: ``/tags/é/`` ->
+    ``/archive/tags/%C3%A9/``. Absolute URLs pass through."""
+    if urlsplit(path).scheme or path.startswith("//"):
+        return path
+    return quote(config.base_path + path.lstrip("/"), safe="/#?=&%:@!$'()*+,;~-._")
+
+
+def absolute_url(config: Config, path: str) -> str:
+    parts = urlsplit(config.base_url)
+    return f"{parts.scheme}://{parts.netloc}{site_url(config, path)}"
+
+
+def format_date(value: date | datetime, style: str = "long") -> str:
+    """``long``: 31 August 2024; ``short``: 31 Aug 2024; ``month``: August 2024."""
+    month = MONTHS[value.month - 1]
+    if style == "short":
+        return f"{value.day} {month[:3]} {value.year}"
+    if style == "month":
+        return f"{month} {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:
+    """One page to bytes; a template problem is reported at its template file and line."""
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page, site=site, config=site.config, **page.context).encode()
+    except jinja2.TemplateError as error:
+        raise _template_error(error, page) from None
+
+
+def _template_error(error: jinja2.TemplateError, page: Page) -> ContentError:
+    path, line = Path(page.template), 1
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        path, line = Path(error.filename), error.lineno or 1
+    else:  # Jinja rewrites tracebacks so template frames point at template lines
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
+                path, line = Path(frame.filename), frame.lineno or 1
+                break
+    message = error.message or type(error).__name__
+    return ContentError(path, line, f"{message} (while rendering {page.url})")

@@ -1,0 +1,69 @@
+"""Slugs, display names and the one place where a URL becomes a file path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+MAX_SLUG_CHARS = 80
+# Names Windows refuses as file names, whatever the extension.
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
+_SEPARATORS = re.compile(r"-+")
+# Apostrophes and the dots of abbreviations vanish: "Don't" -> "dont", "U.S." -> "us".
+_SILENT = re.compile(r"['’]|(?<=\b[^\W\d_])\.")
+
+
+@lru_cache(maxsize=65536)
+def slugify(text: str) -> str:
+    """A readable, file-safe URL segment: Latin accents dropped, other scripts kept.
+
+    ``"Café Society"`` -> ``"cafe-society"``, ``"Москва"`` -> ``"москва"``. Never empty: a name
+    with no letters or digits (``"???"``) gets a short stable hash instead.
+    """
+    decomposed = unicodedata.normalize("NFKD", _SILENT.sub("", text))
+    kept: list[str] = []
+    for char in decomposed:
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue  # é -> e, but Devanagari vowel signs and the like stay
+        kept.append(char)
+    folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
+    # Letters, digits and combining marks (Devanagari vowel signs are marks) make words.
+    words = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in folded)
+    slug = _SEPARATORS.sub("-", words).strip("-")
+    if len(slug) > MAX_SLUG_CHARS:  # cut at a word boundary when there is one
+        cut = slug[: MAX_SLUG_CHARS + 1]
+        slug = cut[: cut.rindex("-")] if "-" in cut else cut[:MAX_SLUG_CHARS]
+    if not slug:
+        return "n-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if slug in _RESERVED:
+        return slug + "-"
+    return slug
+
+
+def name_key(text: str) -> str:
+    """How two names are compared: ``ISIS`` and ``isis``, ``Café`` in NFC and NFD are one."""
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+
+
+def display_name(slug: str) -> str:
+    """A fallback display name from a slug: ``us-military`` -> ``Us Military``."""
+    return " ".join(word[:1].upper() + word[1:] for word in slug.split("-"))
+
+
+def output_path(root: Path, url: str) -> Path:
+    """The file a site URL is written to, guaranteed to lie inside ``root``.
+
+    ``/a/b/`` -> ``root/a/b/index.html``; ``/feed.xml`` -> ``root/feed.xml``.
+    """
+    parts = [part for part in url.split("/") if part]
+    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
+        raise ValueError(f"unsafe URL {url!r}")
+    if url.endswith("/"):
+        parts.append("index.html")
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"URL {url!r} leads outside the output folder")
+    return path

@@ -1,0 +1,261 @@
+"""Index the articles: tags, authors, the region tree, the date archive, neighbours, related."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import MappingProxyType
+
+from generator.config import Config
+from generator.content import Article
+from generator.slugs import display_name, name_key, slugify
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A tag or an author: every article filed under one name, newest first."""
+
+    slug: str
+    name: str
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A place in the region tree; its articles include those of every sub-region."""
+
+    path: str  # slugs joined by "/": "middle-east/iraq"
+    name: str
+    url: str
+    parent: str | None
+    children: tuple[str, ...]
+    articles: tuple[Article, ...]
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year, a month or a day of the archive."""
+
+    parts: tuple[int, ...]  # (2024,), (2024, 8) or (2024, 8, 31)
+    url: str
+    articles: tuple[Article, ...]
+
+    @property
+    def name(self) -> str:
+        if len(self.parts) == 1:
+            return str(self.parts[0])
+        month = MONTHS[self.parts[1] - 1]
+        if len(self.parts) == 2:
+            return f"{month} {self.parts[0]}"
+        return f"{self.parts[2]} {month} {self.parts[0]}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are planned from. Articles are newest first throughout."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    tags: Mapping[str, Term]  # by slug, in name order
+    authors: Mapping[str, Term]
+    regions: Mapping[str, Region]  # by path, in path order
+    periods: Mapping[tuple[int, ...], Period]  # years, months and days, newest first
+    tag_slugs: Mapping[str, str]  # name_key -> slug
+    author_slugs: Mapping[str, str]
+    region_paths: Mapping[str, str]  # a region as written -> its path
+    older: Mapping[str, Article]  # article url -> the article published before it
+    newer: Mapping[str, Article]
+    related: Mapping[str, tuple[Article, ...]]
+
+    def tags_of(self, article: Article) -> tuple[Term, ...]:
+        return tuple(self.tags[self.tag_slugs[name_key(tag)]] for tag in article.tags)
+
+    def authors_of(self, article: Article) -> tuple[Term, ...]:
+        return tuple(self.authors[self.author_slugs[name_key(a)]] for a in article.authors)
+
+    def regions_of(self, article: Article) -> tuple[Region, ...]:
+        return tuple(self.regions[self.region_paths[region]] for region in article.regions)
+
+    def breadcrumbs(self, region: Region) -> tuple[Region, ...]:
+        """The region's ancestors from the top down, ending with the region itself."""
+        parts = region.path.split("/")
+        return tuple(self.regions["/".join(parts[:i])] for i in range(1, len(parts) + 1))
+
+    def years(self) -> tuple[Period, ...]:
+        return tuple(p for p in self.periods.values() if len(p.parts) == 1)
+
+    def children_of(self, period: Period) -> tuple[Period, ...]:
+        size = len(period.parts) + 1
+        return tuple(
+            p for p in self.periods.values() if len(p.parts) == size and p.parts[:-1] == period.parts
+        )
+
+
+def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
+    return tuple(sorted(articles, key=lambda a: (a.date.astimezone(UTC), a.url), reverse=True))
+
+
+def is_published(article: Article, now: datetime) -> bool:
+    return not article.draft and article.date <= now
+
+
+def index(articles: Iterable[Article], config: Config, now: datetime | None = None) -> Site:
+    """Group the articles a build publishes; drafts and future articles only with ``drafts``."""
+    now = now or datetime.now(UTC)
+    shown = newest_first(a for a in articles if config.drafts or is_published(a, now))
+    tag_slugs, tags = _terms(shown, lambda a: a.tags, config.permalinks.tag, config.names)
+    author_slugs, authors = _terms(shown, lambda a: a.authors, config.permalinks.author, config.names)
+    region_paths, regions = _regions(shown, config)
+    older = {a.url: b for a, b in zip(shown, shown[1:], strict=False)}
+    newer = {b.url: a for a, b in zip(shown, shown[1:], strict=False)}
+    return Site(
+        config=config,
+        articles=shown,
+        tags=tags,
+        authors=authors,
+        regions=regions,
+        periods=_periods(shown),
+        tag_slugs=MappingProxyType(tag_slugs),
+        author_slugs=MappingProxyType(author_slugs),
+        region_paths=MappingProxyType(region_paths),
+        older=MappingProxyType(older),
+        newer=MappingProxyType(newer),
+        related=MappingProxyType(_related(shown, tag_slugs, region_paths, config.related_count)),
+    )
+
+
+def _terms(
+    articles: tuple[Article, ...], names_of, pattern: str, display: Mapping[str, str]
+) -> tuple[dict[str, str], Mapping[str, Term]]:
+    """Names matched case- and normalisation-insensitively; names whose slugs collide
+    (``a b`` and ``a-b``) get distinct pages, ``-2`` onwards in name order."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for name in names_of(article):
+            key = name_key(name)
+            members[key].append(article)
+            spellings[key][name] += 1
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(members):
+        by_slug[slugify(key)].append(key)
+    slugs: dict[str, str] = {}
+    for slug, keys in by_slug.items():
+        for number, key in enumerate(keys, 1):
+            slugs[key] = slug if number == 1 else f"{slug}-{number}"
+    terms = []
+    for key, slug in slugs.items():
+        # The most used spelling wins; ties go to the first in sorted order, so builds agree.
+        spelling = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        name = display.get(slug, spelling)
+        terms.append(Term(slug, name, pattern.format(slug=slug), tuple(members[key])))
+    terms.sort(key=lambda t: (name_key(t.name), t.slug))
+    return slugs, MappingProxyType({t.slug: t for t in terms})
+
+
+def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, str], Mapping[str, Region]]:
+    paths: dict[str, str] = {}
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        seen: set[str] = set()
+        for written in article.regions:
+            segments = [segment.strip() for segment in written.split("/") if segment.strip()]
+            slugs = [slugify(segment) for segment in segments]
+            paths[written] = "/".join(slugs)
+            for depth in range(1, len(slugs) + 1):
+                path = "/".join(slugs[:depth])
+                spellings[path][segments[depth - 1]] += 1
+                if path not in seen:  # an article in two sub-regions counts once for the parent
+                    seen.add(path)
+                    members[path].append(article)
+    children: dict[str, list[str]] = defaultdict(list)
+    for path in members:
+        if "/" in path:
+            children[path.rsplit("/", 1)[0]].append(path)
+    regions = {}
+    for path in sorted(members):
+        spelling = min(spellings[path].items(), key=lambda item: (-item[1], item[0]))[0]
+        written_as_slug = spelling == slugify(spelling)
+        name = config.names.get(path, display_name(spelling) if written_as_slug else spelling)
+        regions[path] = Region(
+            path=path,
+            name=name,
+            url=config.permalinks.region.format(path=path),
+            parent=path.rsplit("/", 1)[0] if "/" in path else None,
+            children=tuple(sorted(children[path])),
+            articles=tuple(members[path]),
+        )
+    return paths, MappingProxyType(regions)
+
+
+def _periods(articles: tuple[Article, ...]) -> Mapping[tuple[int, ...], Period]:
+    members: dict[tuple[int, ...], list[Article]] = defaultdict(list)
+    for article in articles:
+        day: date = article.day
+        for parts in ((day.year,), (day.year, day.month), (day.year, day.month, day.day)):
+            members[parts].append(article)
+    periods = {}
+    for parts in sorted(members, reverse=True):
+        url = "/" + "".join(f"{part:02d}/" for part in parts)
+        periods[parts] = Period(parts, url, tuple(members[parts]))
+    return MappingProxyType(periods)
+
+
+def _related(
+    articles: tuple[Article, ...],
+    tag_slugs: Mapping[str, str],
+    region_paths: Mapping[str, str],
+    count: int,
+    reach: int = 12,
+) -> dict[str, tuple[Article, ...]]:
+    """Articles sharing the most (and rarest) tags and the closest region.
+
+    Scoring every pair is quadratic; instead each article looks at the ``reach`` articles
+    nearest in time within each of its tags and regions, which is where a news reader's
+    related stories are anyway, and keeps the best ``count``.
+    """
+    if count <= 0:
+        return {}
+    groups: dict[str, list[int]] = defaultdict(list)  # positions, ascending = newest first
+    tags_of: list[set[str]] = []
+    regions_of: list[set[str]] = []
+    for i, article in enumerate(articles):
+        tags = {"t:" + tag_slugs[name_key(t)] for t in article.tags}
+        regions = {"r:" + region_paths[r] for r in article.regions}
+        tags_of.append(tags)
+        regions_of.append(regions)
+        for group in tags | regions:
+            groups[group].append(i)
+    total = len(articles)
+    weight = {group: math.log(1 + total / len(members)) for group, members in groups.items()}
+    related: dict[str, tuple[Article, ...]] = {}
+    for i, article in enumerate(articles):
+        candidates: set[int] = set()
+        for group in tags_of[i] | regions_of[i]:
+            members = groups[group]
+            at = bisect.bisect_left(members, i)
+            candidates.update(members[max(0, at - reach) : at + reach + 1])
+        candidates.discard(i)
+        scored = []
+        for j in candidates:
+            score = sum(weight[g] for g in tags_of[i] & tags_of[j])
+            score += sum(weight[g] for g in regions_of[i] & regions_of[j]) / 2
+            scored.append((-score, abs(i - j), articles[j].url, j))
+        scored.sort()
+        related[article.url] = tuple(articles[j] for *_, j in scored[:count])
+    return related
