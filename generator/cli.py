@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
 from generator.build import Report, build, check
 from generator.config import load_config
 from generator.errors import BuildFailed, DatelineError
+from generator.progress import progress_bar
 from generator.scaffold import new_article
-
-PROGRESS_THRESHOLD = 200  # items; smaller builds finish before a bar would help
-
-
-def _progress(stage: str, total: int) -> Callable[[], None]:
-    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        return lambda: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc=stage, unit=" files", leave=False, file=sys.stderr)
-
-    def tick() -> None:
-        bar.update()
-        if bar.n >= total:
-            bar.close()
-
-    return tick
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output_dir=getattr(args, "output", None),
         )
         run = build if args.command == "build" else check
-        report = run(config, progress=_progress)
+        report = run(config, progress=progress_bar)
         for warning in report.warnings:
             print(f"{warning} (warning)", file=sys.stderr)
         if args.command == "build":
@@ -112,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in failed.errors:
             print(error, file=sys.stderr)
         count = len(failed.errors)
-        print(f"{count} error{'s' * (count != 1)}; nothing was written", file=sys.stderr)
+        outcome = "; nothing was written" if args.command == "build" else ""
+        print(f"{count} error{'s' * (count != 1)}{outcome}", file=sys.stderr)
         return 1
     except DatelineError as error:
         print(f"dateline: {error}", file=sys.stderr)

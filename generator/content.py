@@ -148,6 +148,7 @@ def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
             mark = error.context_mark
         line = first_line + (mark.line if mark else 0)
         detail = f"{error.problem}" + (f" ({error.context})" if error.context else "")
+        detail = detail.replace("'<stream end>'", "the end of the front matter")
         problems.error(line, f"invalid YAML: {detail}")
         return None
     except yaml.YAMLError as error:

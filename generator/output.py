@@ -71,7 +71,9 @@ class Staging:
 
     def commit(self) -> WriteReport:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        (self.out_dir / MARKER).touch()
+        marker = self.out_dir / MARKER
+        if not marker.exists():
+            marker.touch()
         for target in self.changed:
             staged = self.dir / target.relative_to(self.out_dir)
             if target.is_dir():  # a page became a file where a folder was, or the reverse

@@ -1,0 +1,84 @@
+"""Shared helpers: write a site into tmp_path, build it, read its pages."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from generator.build import Report, build
+from generator.config import load_config
+from generator.errors import BuildFailed
+
+REPO = Path(__file__).resolve().parent.parent
+GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def article(title: str = "A title", date: str = "2024-08-31", body: str = "Body text.", **fields: str) -> str:
+    """An article file's text; extra fields are YAML lines written as given."""
+    lines = [f"title: {title}", f"date: {date}"] + [f"{key}: {value}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
+
+
+def write_site(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``{relative path: text}`` under ``root``; returns ``root``."""
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def build_site(site: Path, now: datetime = NOW, **overrides: object) -> Report:
+    return build(load_config(site, **overrides), now=now)
+
+
+def build_errors(site: Path, **overrides: object) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site, **overrides)
+    return [str(error) for error in failed.value.errors]
+
+
+def page(site: Path, url: str) -> html.HtmlElement:
+    """The built page at a site URL, parsed."""
+    relative = url.strip("/")
+    path = site / "output" / relative / "index.html" if url.endswith("/") else site / "output" / relative
+    return html.fromstring(path.read_bytes())
+
+
+def links(tree: html.HtmlElement) -> list[str]:
+    return [a.get("href") for a in tree.iter("a")]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its content hash and mtime: equal digests, equal trees."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() + f"@{p.stat().st_mtime_ns}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line in a separate process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def generate_corpus(out: Path, count: int, seed: str = "1") -> Path:
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), str(out), str(count), "--seed", seed], check=True, timeout=300
+    )
+    return out

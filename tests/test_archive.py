@@ -1,0 +1,174 @@
+"""A generated archive: every article is reachable from each listing that should hold it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import NOW, article, build_site, generate_corpus, page, write_site
+
+ARTICLE_URL = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/$")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """300 generated articles plus a draft and a future article, built with 7 per page."""
+    site = tmp_path_factory.mktemp("archive")
+    generate_corpus(site / "content", 300)
+    write_site(
+        site,
+        {
+            "content/draft.md": article("Secret draft", tags="[isis]", region="middle-east", draft="true"),
+            "content/future.md": article("From the future", date="2099-01-01", tags="[isis]"),
+        },
+    )
+    build_site(site, per_page=7)
+    metas = []
+    for path in sorted((site / "content").rglob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        if "slug" in meta:
+            metas.append(meta)
+    return site, metas
+
+
+def listed(site: Path, first_url: str) -> set[str]:
+    """Article links in <main> across every page of a listing, following rel=next."""
+    found: set[str] = set()
+    url: str | None = first_url
+    seen = set()
+    while url and url not in seen:
+        seen.add(url)
+        tree = page(site, url)
+        main = tree.find(".//main")
+        found |= {a.get("href") for a in main.iter("a") if ARTICLE_URL.match(a.get("href") or "")}
+        nexts = tree.xpath('//a[@rel="next"]/@href | //link[@rel="next"]/@href')
+        url = next((n for n in nexts if "/page/" in n), None)
+    return found
+
+
+def article_url(meta: dict) -> str:
+    written = str(meta["date"]) if not hasattr(meta["date"], "isoformat") else meta["date"].isoformat()
+    return f"/{written[:4]}/{written[5:7]}/{written[8:10]}/{meta['slug']}/"
+
+
+def test_every_article_has_its_page(archive):
+    site, metas = archive
+    for meta in metas:
+        assert page(site, article_url(meta)).findtext(".//h1") == meta["title"]
+
+
+def test_every_article_is_listed_on_each_of_its_tag_pages(archive):
+    site, metas = archive
+    expected = defaultdict(set)
+    for meta in metas:
+        for tag in meta["tags"]:
+            expected[tag].add(article_url(meta))
+    for tag, urls in expected.items():
+        assert listed(site, f"/tags/{tag}/") == urls, tag
+
+
+def test_every_article_is_listed_on_its_region_and_every_parent_region(archive):
+    site, metas = archive
+    expected = defaultdict(set)
+    for meta in metas:
+        parts = meta["region"].split("/")
+        for depth in range(1, len(parts) + 1):
+            expected["/".join(parts[:depth])].add(article_url(meta))
+    assert any("/" in region for region in expected)
+    for region, urls in expected.items():
+        assert listed(site, f"/regions/{region}/") == urls, region
+
+
+def test_every_article_is_listed_on_its_month_and_year_page(archive):
+    site, metas = archive
+    months, years = defaultdict(set), defaultdict(set)
+    for meta in metas:
+        url = article_url(meta)
+        months[url[:9]].add(url)
+        years[url[:6]].add(url)
+    for month, urls in months.items():
+        assert listed(site, month) == urls, month
+    for year, urls in years.items():
+        assert listed(site, year) == urls, year
+
+
+def test_home_lists_every_article_newest_first(archive):
+    site, metas = archive
+    order: list[str] = []
+    url: str | None = "/"
+    while url:
+        tree = page(site, url)
+        order += [h for h in tree.xpath("//main//h3//a/@href | //main//h2//a/@href") if ARTICLE_URL.match(h)]
+        url = next(iter(tree.xpath('//a[@rel="next"]/@href')), None)
+    expected = sorted(metas, key=lambda m: m["date"].timestamp() if hasattr(m["date"], "timestamp") else 0)
+    assert order == [article_url(m) for m in reversed(expected)]
+
+
+def test_drafts_and_future_articles_are_absent(archive):
+    site, _ = archive
+    text = " ".join(p.read_text() for p in (site / "output").rglob("*.html"))
+    assert "Secret draft" not in text
+    assert "From the future" not in text
+    assert not list((site / "output").rglob("secret-draft"))
+
+
+def test_drafts_flag_includes_drafts_and_future_articles(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "content/draft.md": article("Secret draft", draft="true"),
+            "content/future.md": article("From the future", date="2099-01-01"),
+        },
+    )
+    assert build_site(tmp_path, drafts=True).articles == 2
+    assert page(tmp_path, "/2099/01/01/from-the-future/").findtext(".//h1") == "From the future"
+
+
+def test_tags_are_matched_case_insensitively(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {"content/a.md": article("One", tags="[ISIS]"), "content/b.md": article("Two", tags="[isis, Café]")},
+    )
+    build_site(tmp_path, now=NOW)
+    assert len(listed(tmp_path, "/tags/isis/")) == 2
+    assert page(tmp_path, "/tags/isis/").findtext(".//h1") in ("ISIS", "isis")
+    assert listed(tmp_path, "/tags/cafe/") == {"/2024/08/31/two/"}
+
+
+def test_unicode_names_get_readable_slugs(tmp_path: Path):
+    write_site(
+        tmp_path, {"content/a.md": article("Москва готовится", tags="[Économie]", region="Europe/Россия")}
+    )
+    build_site(tmp_path)
+    output = tmp_path / "output"
+    assert (output / "2024/08/31/москва-готовится/index.html").is_file()
+    assert (output / "tags/economie/index.html").is_file()
+    assert (output / "regions/europe/россия/index.html").is_file()
+    assert (
+        "/2024/08/31/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0-%D0%B3%D0%BE%D1%82%D0%BE%D0%B2%D0%B8%D1%82%D1%81%D1%8F/"
+        in ((output / "index.html").read_text())
+    )
+
+
+def test_region_page_shows_breadcrumbs_and_subregions_with_counts(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", region="middle-east/iraq/anbar"),
+            "content/b.md": article("Two", region="middle-east/iraq/baghdad"),
+            "content/c.md": article("Three", region="middle-east/syria"),
+        },
+    )
+    build_site(tmp_path)
+    tree = page(tmp_path, "/regions/middle-east/iraq/")
+    crumbs = tree.xpath('//nav[@aria-label="Breadcrumb"]//a/@href')
+    assert crumbs == ["/regions/", "/regions/middle-east/"]
+    sub = {
+        a.get("href"): a.getparent().text_content()
+        for a in tree.xpath("//main//li/a[contains(@href, '/regions/')]")
+    }
+    assert "/regions/middle-east/iraq/anbar/" in sub and "1" in sub["/regions/middle-east/iraq/anbar/"]
+    assert len(listed(tmp_path, "/regions/middle-east/")) == 3

@@ -1,0 +1,125 @@
+"""The output folder: complete, reproducible, minimal in its changes, and the theme's to override."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import article, build_errors, build_site, page, tree_digest, write_site
+
+SITE = {
+    "content/a.md": article("First", tags="[a]", region="europe/france"),
+    "content/b.md": article("Second", date="2024-09-01", tags="[a, b]"),
+}
+
+
+def test_a_folder_with_only_content_builds_with_the_default_theme(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    report = build_site(tmp_path)
+    assert report.articles == 2
+    assert (tmp_path / "output/static/style.css").is_file()
+    assert page(tmp_path, "/").findtext(".//title") == "News Archive"
+
+
+def test_pages_use_pretty_urls(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    for url in ["/", "/2024/08/31/first/", "/tags/", "/tags/a/", "/regions/", "/regions/europe/france/",
+                "/archive/", "/2024/", "/2024/08/", "/2024/08/31/"]:  # fmt: skip
+        assert page(tmp_path, url) is not None, url
+    assert (tmp_path / "output/404.html").is_file()
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path):
+    write_site(tmp_path / "one", SITE)
+    write_site(tmp_path / "two", SITE)
+    build_site(tmp_path / "one")
+    build_site(tmp_path / "two")
+
+    def contents(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert contents(tmp_path / "one/output") == contents(tmp_path / "two/output")
+
+
+def test_a_rebuild_without_changes_rewrites_nothing(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    before = tree_digest(tmp_path / "output")
+    report = build_site(tmp_path)
+    assert report.written == 0
+    assert tree_digest(tmp_path / "output") == before
+
+
+def test_an_edit_rewrites_only_the_pages_that_change(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    untouched = (tmp_path / "output/regions/europe/france/index.html").stat().st_mtime_ns
+    write_site(
+        tmp_path, {"content/b.md": article("Second", date="2024-09-01", tags="[a, b]", body="New text.")}
+    )
+    build_site(tmp_path)
+    assert "New text." in (tmp_path / "output/2024/09/01/second/index.html").read_text()
+    assert (tmp_path / "output/regions/europe/france/index.html").stat().st_mtime_ns == untouched
+
+
+def test_files_that_no_longer_belong_are_removed(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    (tmp_path / "content/b.md").unlink()
+    build_site(tmp_path)
+    output = tmp_path / "output"
+    assert not (output / "2024/09/01/second").exists()
+    assert not (output / "tags/b").exists()
+    assert (output / "2024/08/31/first/index.html").is_file()
+
+
+def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    before = tree_digest(tmp_path / "output")
+    write_site(tmp_path, {"content/a.md": article("First, edited"), "content/c.md": "---\ntitle: [\n---\n"})
+    build_errors(tmp_path)
+    assert tree_digest(tmp_path / "output") == before
+    assert not list(tmp_path.glob(".output.staging*"))
+
+
+def test_static_assets_are_copied(tmp_path: Path):
+    write_site(tmp_path, {**SITE, "static/images/map.svg": "<svg/>", "static/CNAME": "news.example.org"})
+    build_site(tmp_path)
+    assert (tmp_path / "output/images/map.svg").read_text() == "<svg/>"
+    assert (tmp_path / "output/CNAME").read_text() == "news.example.org"
+
+
+def test_site_templates_override_the_theme_file_by_file(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            **SITE,
+            "templates/404.html": "{% extends 'base.html' %}{% block main %}<h1>Nothing here</h1>{% endblock %}",
+            "templates/static/style.css": "body { color: red }",
+        },
+    )
+    build_site(tmp_path)
+    assert page(tmp_path, "/404.html").findtext(".//h1") == "Nothing here"
+    assert (tmp_path / "output/static/style.css").read_text() == "body { color: red }"
+    assert page(tmp_path, "/2024/08/31/first/").findtext(".//h1") == "First"  # theme's article.html
+
+
+def test_base_url_path_prefixes_every_link(tmp_path: Path):
+    write_site(tmp_path, {**SITE, "site.toml": 'base_url = "https://org.github.io/archive/"\n'})
+    build_site(tmp_path)
+    for path in (tmp_path / "output").rglob("*.html"):
+        tree = page(tmp_path, "/" + str(path.relative_to(tmp_path / "output")))
+        for ref in tree.xpath("//a/@href | //link/@href | //script/@src | //img/@src"):
+            if ref.startswith("/"):
+                assert ref.startswith("/archive/"), (path, ref)
+    assert page(tmp_path, "/").xpath('//link[@rel="canonical"]/@href') == ["https://org.github.io/archive/"]
+
+
+def test_output_files_are_complete_on_disk_after_build(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    for path in (tmp_path / "output").rglob("*.html"):
+        assert path.read_text().rstrip().endswith("</html>"), path
+        assert os.access(path, os.R_OK)
