@@ -8,7 +8,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
+from generator import timeline
 from generator.config import Config
 from generator.errors import ContentError
 from generator.pages import Page
@@ -39,6 +41,10 @@ def environment(config: Config) -> jinja2.Environment:
     env.filters["absolute_url"] = lambda path: absolute_url(config, path)
     env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat()
+    # The archive timeline is computed in Python (generator/timeline.py), not in Jinja.
+    env.globals["timeline"] = lambda site, year=None: Markup(
+        timeline.chart(site.periods, year, lambda path: site_url(config, path))
+    )
     return env
 
 

@@ -1,0 +1,108 @@
+"""The archive timeline: articles per year or per month as an SVG bar chart, drawn at build time.
+
+The chart is plain inline SVG (no script, no external file), so it shows in any browser and
+in print. Each bar with articles is a link to its period's page; an empty period gets a label
+but no bar and no link, so the gaps in an archive are visible without dead links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Protocol
+
+from generator.taxonomy import MONTHS
+
+SLOT = 40  # width of one bar's column, in SVG units
+CHART = 120  # height of the tallest bar
+TOP = 18  # room above the tallest bar for its count
+BOTTOM = 22  # room below the axis for the labels
+MAX_LABELS = 24  # more bars than this and only every n-th gets a label, so labels never overlap
+
+
+class _Period(Protocol):
+    url: str
+    articles: Sequence[object]
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str  # on the axis: "2024", "Aug"
+    name: str  # in full, for the link's accessible name: "August 2024"
+    count: int
+    url: str | None  # None when the period has no articles
+
+
+def year_bars(periods: Mapping[tuple[int, ...], _Period]) -> tuple[Bar, ...]:
+    """One bar per year from the first to the last, oldest first, empty years included."""
+    years = sorted(parts[0] for parts in periods if len(parts) == 1)
+    if not years:
+        return ()
+    return tuple(_bar(periods, (year,), str(year), str(year)) for year in range(years[0], years[-1] + 1))
+
+
+def month_bars(periods: Mapping[tuple[int, ...], _Period], year: int) -> tuple[Bar, ...]:
+    """Twelve bars for the months of ``year``."""
+    return tuple(
+        _bar(periods, (year, month), MONTHS[month - 1][:3], f"{MONTHS[month - 1]} {year}")
+        for month in range(1, 13)
+    )
+
+
+def archive_bars(periods: Mapping[tuple[int, ...], _Period]) -> tuple[Bar, ...]:
+    """The whole archive: its years, or the months of its only year (one bar says nothing)."""
+    bars = year_bars(periods)
+    if len(bars) == 1:
+        return month_bars(periods, int(bars[0].label))
+    return bars
+
+
+def _bar(periods: Mapping[tuple[int, ...], _Period], parts: tuple[int, ...], label: str, name: str) -> Bar:
+    period = periods.get(parts)
+    if period is None or not period.articles:
+        return Bar(label, name, 0, None)
+    return Bar(label, name, len(period.articles), period.url)
+
+
+def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url: url) -> str:
+    """The chart as an inline ``<svg>`` element; ``link`` turns a site path into an href."""
+    if not bars:
+        return ""
+    tallest = max(bar.count for bar in bars) or 1
+    every = -(-len(bars) // MAX_LABELS)
+    width, axis = len(bars) * SLOT, TOP + CHART
+    height = axis + BOTTOM
+    rows = [
+        f'<svg class="timeline-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' aria-label="{escape(title)}">',
+        f'<line class="axis" x1="0" y1="{axis}" x2="{width}" y2="{axis}"/>',
+    ]
+    for i, bar in enumerate(bars):
+        middle = i * SLOT + SLOT // 2
+        label = ""
+        if i % every == 0 or i == len(bars) - 1:
+            label = f'<text class="label" x="{middle}" y="{axis + 16}">{escape(bar.label)}</text>'
+        if bar.url is None:
+            rows.append(label)
+            continue
+        tall = max(2, round(bar.count / tallest * CHART))  # a single article still shows
+        noun = "article" if bar.count == 1 else "articles"
+        rows.append(
+            f'<a href="{escape(link(bar.url))}" aria-label="{escape(bar.name)}: {bar.count} {noun}">'
+            f'<rect class="bar" x="{i * SLOT + 6}" y="{axis - tall}" width="{SLOT - 12}" height="{tall}"/>'
+            f'<text class="value" x="{middle}" y="{axis - tall - 5}">{bar.count}</text>{label}</a>'
+        )
+    rows.append("</svg>")
+    return "\n".join(row for row in rows if row)
+
+
+def chart(
+    periods: Mapping[tuple[int, ...], _Period], year: int | None, link: Callable[[str], str] = lambda u: u
+) -> str:
+    """The archive's chart (``year`` None) or one year's, titled for screen readers."""
+    if year is not None:
+        return svg(month_bars(periods, year), f"Articles per month in {year}", link)
+    bars = archive_bars(periods)
+    per_month = len(bars) == 12 and not bars[0].label.isdigit()
+    return svg(bars, "Articles per month" if per_month else "Articles per year", link)
