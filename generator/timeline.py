@@ -89,7 +89,8 @@ def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url
         tall = max(2, round(bar.count / tallest * CHART))  # a single article still shows
         noun = "article" if bar.count == 1 else "articles"
         rows.append(
-            f'<a href="{escape(link(bar.url))}" aria-label="{escape(bar.name)}: {bar.count} {noun}">'
+            # <title> names the link (and is its tooltip); an aria-label would hide the visible text.
+            f'<a href="{escape(link(bar.url))}"><title>{escape(bar.name)}: {bar.count} {noun}</title>'
             f'<rect class="bar" x="{i * SLOT + 6}" y="{axis - tall}" width="{SLOT - 12}" height="{tall}"/>'
             f'<text class="value" x="{middle}" y="{axis - tall - 5}">{bar.count}</text>{label}</a>'
         )

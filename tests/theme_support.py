@@ -1,0 +1,61 @@
+"""The archive the theme tests check: generated articles plus the cases the theme draws
+specially (an update, a correction, code, a table), and one URL for every page kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import NOW, REPO, article, build_site, generate_corpus, write_site
+
+from generator.build import prepare
+from generator.config import load_config
+
+NODE_MODULES = REPO / "node_modules"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+
+SPECIAL = {
+    "content/2024/corrected.md": article(
+        "Officials revise casualty figures after the Anbar raid",
+        date="2024-09-02T10:00:00+03:00",
+        updated="2024-09-03T08:30:00+03:00",
+        correction='"An earlier version gave the number of injured troops as five."',
+        region="middle-east/iraq/anbar",
+        tags="[isis, us-military]",
+        author="Staff reporter",
+        summary='"The defence ministry revised its figures on Tuesday."',
+        body="""
+        The ministry said the figures had been revised.
+
+        ## Figures
+
+        | Day | Injured |
+        | --- | ------- |
+        | Thursday | 5 |
+        | Saturday | 7 |
+
+        > "We regret the error," a spokesman said.
+
+        ```python
+        print("filed")
+        ```
+        """,
+    ),
+}
+
+
+def build_archive(site: Path, count: int = 50) -> dict[str, str]:
+    """Build ``count`` generated articles plus SPECIAL into ``site``; returns, for every page
+    kind, the URL of its first page (the article kind gets the corrected article)."""
+    generate_corpus(site / "content", count)
+    write_site(site, SPECIAL)
+    write_site(site, {"site.toml": 'title = "Test Archive"\ndescription = "A generated archive."\n'})
+    build_site(site, per_page=10)
+    _, plan, _ = prepare(load_config(site, per_page=10), NOW, lambda stage, total: lambda: None)
+    kinds: dict[str, str] = {}
+    for page in plan:
+        kinds.setdefault(page.kind, page.url)
+    kinds["article"] = "/2024/09/02/officials-revise-casualty-figures-after-the-anbar-raid/"
+    return kinds
