@@ -14,11 +14,11 @@ from typing import Protocol
 
 from generator.taxonomy import MONTHS
 
-SLOT = 40  # width of one bar's column, in SVG units
 CHART = 120  # height of the tallest bar
 TOP = 18  # room above the tallest bar for its count
 BOTTOM = 22  # room below the axis for the labels
 MAX_LABELS = 24  # more bars than this and only every n-th gets a label, so labels never overlap
+NARROW_LABELS = 8  # the same on a phone-sized screen
 
 
 class _Period(Protocol):
@@ -66,23 +66,33 @@ def _bar(periods: Mapping[tuple[int, ...], _Period], parts: tuple[int, ...], lab
 
 
 def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url: url) -> str:
-    """The chart as an inline ``<svg>`` element; ``link`` turns a site path into an href."""
+    """The chart as an inline ``<svg>`` element; ``link`` turns a site path into an href.
+
+    Bars are placed in percentages of the width and text is not scaled, so the chart fills
+    a phone or a desktop column and its labels stay legible. Labels are thinned from the
+    last one back: every ``wide``-th bar everywhere, and on narrow screens the stylesheet
+    hides those of class ``minor``, leaving every ``narrow``-th.
+    """
     if not bars:
         return ""
+    count = len(bars)
     tallest = max(bar.count for bar in bars) or 1
-    every = -(-len(bars) // MAX_LABELS)
-    width, axis = len(bars) * SLOT, TOP + CHART
-    height = axis + BOTTOM
+    wide, narrow = -(-count // MAX_LABELS), -(-count // NARROW_LABELS)
+    slot = 100 / count
+    axis = TOP + CHART
+    dense = " dense" if count > NARROW_LABELS else ""
     rows = [
-        f'<svg class="timeline-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f'<svg class="timeline-chart{dense}" width="100%" height="{axis + BOTTOM}"'
         f' aria-label="{escape(title)}">',
-        f'<line class="axis" x1="0" y1="{axis}" x2="{width}" y2="{axis}"/>',
+        f'<line class="axis" x1="0" y1="{axis}" x2="100%" y2="{axis}"/>',
     ]
     for i, bar in enumerate(bars):
-        middle = i * SLOT + SLOT // 2
+        middle = _pc((i + 0.5) * slot)
         label = ""
-        if i % every == 0 or i == len(bars) - 1:
-            label = f'<text class="label" x="{middle}" y="{axis + 16}">{escape(bar.label)}</text>'
+        from_end = count - 1 - i
+        if from_end % wide == 0:
+            minor = "" if from_end % narrow == 0 else " minor"
+            label = f'<text class="label{minor}" x="{middle}" y="{axis + 16}">{escape(bar.label)}</text>'
         if bar.url is None:
             rows.append(label)
             continue
@@ -91,11 +101,16 @@ def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url
         rows.append(
             # <title> names the link (and is its tooltip); an aria-label would hide the visible text.
             f'<a href="{escape(link(bar.url))}"><title>{escape(bar.name)}: {bar.count} {noun}</title>'
-            f'<rect class="bar" x="{i * SLOT + 6}" y="{axis - tall}" width="{SLOT - 12}" height="{tall}"/>'
+            f'<rect class="bar" x="{_pc((i + 0.15) * slot)}" y="{axis - tall}" width="{_pc(0.7 * slot)}"'
+            f' height="{tall}"/>'
             f'<text class="value" x="{middle}" y="{axis - tall - 5}">{bar.count}</text>{label}</a>'
         )
     rows.append("</svg>")
     return "\n".join(row for row in rows if row)
+
+
+def _pc(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".") + "%"
 
 
 def chart(

@@ -151,7 +151,7 @@ def test_the_archive_shows_a_timeline_with_a_linked_bar_per_year(site):
 def test_a_year_page_shows_a_timeline_of_its_twelve_months(site):
     chart = page(site, "/2024/").find(f".//{SVG}svg")
     assert chart.get("aria-label") == "Articles per month in 2024"
-    assert len(chart.findall(f".//{SVG}text[@class='label']")) == 12
+    assert len(chart.xpath(".//text[starts-with(@class, 'label')]")) == 12
     assert [a.get("href") for a in chart.findall(f"{SVG}a")] == ["/news/2024/08/", "/news/2024/09/"]
 
 
