@@ -4,11 +4,14 @@
 
 Builds the sample site (site.toml, content/) into a temporary folder, serves it on
 127.0.0.1 and saves home.png, article.png, region.png and archive.png at 1280 px wide
-(and *-dark.png in dark mode for the home page), plus article-phone.png at 390 px.
+(and *-dark.png in dark mode for the home page), plus article-phone.png at 390 px; with
+the synthetic corpus generator beside the repository (../shared/bench/gen_corpus.py), also
+archive-generated.png and year-generated.png of a 300-article archive.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,18 +25,31 @@ from generator.build import build, prepare  # noqa: E402
 from generator.config import load_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run",
 ]  # fmt: skip
 
 
+def shoot(site_dir: Path, out_dir: Path, shots: dict[str, tuple[str, str, int]], out: Path) -> None:
+    config = load_config(site_dir, output_dir=out_dir)
+    build(config)
+    with serving(config.out_dir) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for name, (url, scheme, width) in shots.items():
+            page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            page.goto(base + url.lstrip("/"))
+            page.screenshot(path=str(out / f"{name}.png"), full_page=width < 500)
+            page.close()
+            print(out / f"{name}.png")
+        browser.close()
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        config = load_config(ROOT, output_dir=Path(tmp) / "site")
-        build(config)
-        site, _, _ = prepare(config, None, lambda stage, total: lambda: None)
+        site, _, _ = prepare(load_config(ROOT), None, lambda stage, total: lambda: None)
         article = site.articles[0].url
         region = max(site.regions.values(), key=lambda r: (len(r.children), len(r.articles))).url
         shots = {
@@ -44,15 +60,16 @@ def main(out: Path) -> None:
             "region": (region, "light", 1280),
             "archive": ("/archive/", "light", 1280),
         }
-        with serving(config.out_dir) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, (url, scheme, width) in shots.items():
-                page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
-                page.goto(base + url.lstrip("/"))
-                page.screenshot(path=str(out / f"{name}.png"), full_page=width < 500)
-                page.close()
-                print(out / f"{name}.png")
-            browser.close()
+        shoot(ROOT, Path(tmp) / "sample", shots, out)
+        if GEN_CORPUS.is_file():
+            generated = Path(tmp) / "generated"
+            subprocess.run([sys.executable, str(GEN_CORPUS), str(generated / "content"), "300"], check=True)
+            (generated / "site.toml").write_text('title = "A Generated Archive"\n', encoding="utf-8")
+            shots = {
+                "archive-generated": ("/archive/", "light", 1280),
+                "year-generated": ("/2023/", "dark", 1280),
+            }
+            shoot(generated, generated / "output", shots, out)
 
 
 if __name__ == "__main__":
