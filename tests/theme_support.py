@@ -39,7 +39,10 @@ SPECIAL = {
         > "We regret the error," a spokesman said.
 
         ```python
-        print("filed")
+        # Figures as filed, then as corrected.
+        def injured(day: str) -> int:
+            return {"Thursday": 5, "Saturday": 7}.get(day, 0) if day else None
+        print(f"filed {injured('Saturday')!r}", 3.5, True)
         ```
         """,
     ),
