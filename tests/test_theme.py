@@ -174,3 +174,20 @@ def test_the_current_section_is_marked_in_the_navigation(site):
         "//nav[@aria-label='Sections']//a[@aria-current='page']"
     )
     assert [text(a) for a in current] == ["Regions"]
+
+
+def test_an_empty_archive_builds_without_a_timeline(tmp_path):
+    write_site(tmp_path, {"site.toml": 'title = "Nothing yet"\n'})
+    (tmp_path / "content").mkdir()
+    build_site(tmp_path)
+    tree = page(tmp_path, "/archive/")
+    assert tree.find(".//svg") is None and text(tree.find_class("count")[0]) == "0 articles"
+    assert not page(tmp_path, "/").find_class("explore")
+
+
+def test_an_article_without_a_region_has_a_dateline_of_its_date_alone(tmp_path):
+    write_site(tmp_path, {"content/a.md": article("Nowhere in particular", date="2024-01-02")})
+    build_site(tmp_path)
+    tree = page(tmp_path, "/2024/01/02/nowhere-in-particular/")
+    assert text(tree.find_class("dateline")[0]) == "2 January 2024"
+    assert not tree.xpath("//nav[@aria-label='Region']")
