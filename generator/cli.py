@@ -102,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatelineError as error:
         print(f"dateline: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk, a read-only or vanished folder
+        where = f" {error.filename}" if error.filename else ""
+        print(
+            f"dateline: cannot write{where}: {error.strerror or error}; output left as it was",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print("interrupted; output left as it was", file=sys.stderr)
         return 130

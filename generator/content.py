@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -137,8 +137,8 @@ def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
             if key in fields:
                 problems.error(line, f"duplicate key '{key}' (first set on line {fields[key].line})")
                 continue
-            value = loader.construct_object(value_node, deep=True)
-            text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+            value = _clean(loader.construct_object(value_node, deep=True))
+            text = _clean(value_node.value) if isinstance(value_node, yaml.ScalarNode) else None
             fields[key] = _Field(value, line, text if value is not None else None)
         return fields
     except yaml.MarkedYAMLError as error:
@@ -156,6 +156,23 @@ def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
         return None
     finally:
         loader.dispose()
+
+
+# Control characters are invalid in XML (feeds); lone surrogates cannot be written as UTF-8.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _clean(value: Any) -> Any:
+    """Text a page and a feed can carry: YAML escapes of a surrogate pair (``\\ud83d\\uddde``)
+    joined into one character, and unwritable characters dropped."""
+    if isinstance(value, str):
+        joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+        return _UNWRITABLE.sub("", joined)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
 
 
 def _has_alias(root: yaml.Node) -> bool:
@@ -421,7 +438,13 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     else:
         raise ValueError(f"expected a date, got {type(value).__name__}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
+        # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
+        # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
+        parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("too far in the past or future") from None
     return parsed
 
 
