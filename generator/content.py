@@ -481,9 +481,28 @@ def markdown_renderer(config: Config) -> markdown.Markdown:
     return md
 
 
+#: Python-Markdown's link pattern is quadratic in the brackets of one block (8,000 ``[`` take
+#: seconds to minutes, Python-Markdown #798); no prose has this many, so they are escaped.
+MAX_BRACKETS_PER_BLOCK = 200
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def _defuse(body: str) -> str:
+    if body.count("[") <= MAX_BRACKETS_PER_BLOCK:
+        return body
+    blocks = body.split("\n\n")
+    fenced = False
+    for number, block in enumerate(blocks):
+        fences = len(_FENCE.findall(block))
+        if not fenced and not fences and block.count("[") > MAX_BRACKETS_PER_BLOCK:
+            blocks[number] = block.replace("[", "\\[").replace("]", "\\]")
+        fenced ^= fences % 2 == 1
+    return "\n\n".join(blocks)
+
+
 def _markdown(body: str, md: markdown.Markdown) -> tuple[str, str]:
     md.reset()
-    html_text = md.convert(body)
+    html_text = md.convert(_defuse(body))
     toc = getattr(md, "toc", "")
     has_headings = "<li>" in toc
     return html_text, toc if has_headings else ""

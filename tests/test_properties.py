@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -119,3 +120,28 @@ def test_a_site_from_hostile_names_builds_inside_its_output():
         for path in Path(folder).rglob("*"):
             if path.is_file() and "content" not in path.parts:
                 assert path.resolve().is_relative_to(output), path
+
+
+def test_pathological_brackets_render_and_keep_their_text():
+    config = Config(Path("site"))
+    body = "[a" * 8000 + "\n\n" + "[](" * 4000
+    source = f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode()
+    signal.alarm(120)  # unguarded, this takes many minutes (Python-Markdown #798): fail, don't hang
+    try:
+        found, errors, _ = parse(source, Path("x.md"), config, markdown_renderer(config))
+    finally:
+        signal.alarm(0)
+    assert not errors
+    assert found.body_html.count("[a") == 8000
+
+
+def test_brackets_in_code_blocks_are_left_alone():
+    config = Config(Path("site"))
+    body = "```\n" + "[" * 300 + "\n```\n"
+    found, _, _ = parse(
+        f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode(),
+        Path("x.md"),
+        config,
+        markdown_renderer(config),
+    )
+    assert "[" * 300 in found.body_html
