@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,7 @@ def steps(flow: Path, job: str) -> list[dict]:
 
 
 def test_generated_workflow_passes_actionlint(repo: Path) -> None:
+    assert shutil.which("shellcheck"), "actionlint checks run: scripts with shellcheck (make test)"
     checked = actionlint(generate(repo))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout == ""
@@ -61,6 +63,14 @@ def test_actionlint_rejects_a_broken_workflow(repo: Path) -> None:
     checked = actionlint(flow)
     assert checked.returncode == 1
     assert 'property "page" is not defined' in checked.stdout
+
+
+def test_actionlint_checks_the_shell_scripts_too(repo: Path) -> None:
+    flow = generate(repo)
+    flow.write_text(flow.read_text().replace('"$BASE_URL/"', "$BASE_URL/"))
+    checked = actionlint(flow)
+    assert checked.returncode == 1
+    assert "SC2086" in checked.stdout
 
 
 def test_workflow_checks_out_sets_up_python_installs_builds_uploads_and_deploys(repo: Path) -> None:
