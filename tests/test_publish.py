@@ -50,7 +50,13 @@ ARTICLES = {
     "content/2024/drought.md": article("Drought hits farms", 3, "africa/kenya", "drought, farming"),
     "content/2024/talks.md": article("Talks resume", 4, "europe/france", "politics, diplomacy"),
     "content/2024/storm.md": article(
-        "Storm season begins", 5, "asia/japan", "storms", body="See [the floods](#top) and **more**."
+        "Storm season begins",
+        5,
+        "asia/japan",
+        "storms",
+        # Root-relative links written in Markdown and raw HTML, from the site root.
+        body="See [the floods](/2024/03/01/floods-close-the-port/), ![Map](/images/map.svg) "
+        'and <a href="/tags/">every tag</a>.',
     ),
 }
 
@@ -93,7 +99,14 @@ def site(tmp_path: Path, remote: Path) -> Path:
     """A site in a git repository with one commit on main and `origin` pointing at ``remote``."""
     root = tmp_path / "newsroom"
     write_files(
-        root, {"site.toml": SITE_TOML, **ARTICLES, "static/_logo.svg": "<svg/>", ".gitignore": "output/\n"}
+        root,
+        {
+            "site.toml": SITE_TOML,
+            **ARTICLES,
+            "static/_logo.svg": "<svg/>",
+            "static/images/map.svg": "<svg/>",
+            ".gitignore": "output/\n",
+        },
     )
     git(root, "init", "--quiet")
     git(root, "add", ".")
@@ -518,6 +531,7 @@ def test_published_tree_served_under_the_sub_path_has_no_broken_internal_link(
     pages = {url for url in visited if url.endswith("/")}
     assert len(pages) >= len(list(published.rglob("index.html"))) - 1
     assert f"{server.origin}/archive/static/style.css" in visited
+    assert f"{server.origin}/archive/images/map.svg" in visited  # linked from an article body
 
 
 def test_crawler_reports_a_link_that_ignores_the_sub_path(tmp_path: Path) -> None:
