@@ -264,6 +264,8 @@ def _site_files(out_dir: Path) -> list[str]:
         dirs.sort()
         for name in sorted(names):
             relative = (Path(root) / name).relative_to(out_dir).as_posix()
+            if "\n" in relative:  # hash-object --stdin-paths reads one path a line
+                raise DatelineError(f"cannot publish {relative!r}: its name has a line break")
             if relative != MARKER:
                 files.append(relative)
     return files
