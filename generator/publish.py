@@ -100,10 +100,9 @@ class Git:
 
 def repository(site_dir: Path) -> Git:
     """The git repository holding the site folder, or a DatelineError saying how to make one."""
-    probe = Git(site_dir.resolve() if site_dir.exists() else site_dir)
     if not site_dir.is_dir():
         raise DatelineError(f"no site folder at {site_dir}")
-    done = probe.run("rev-parse", "--show-toplevel", check=False)
+    done = Git(site_dir.resolve()).run("rev-parse", "--show-toplevel", check=False)
     if done.returncode != 0 or not done.stdout.strip():
         raise DatelineError(
             f"{site_dir.resolve()} is not inside a git repository; publishing commits the site to "

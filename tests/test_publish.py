@@ -253,15 +253,13 @@ def test_remote_can_be_given_as_a_url(site: Path, tmp_path: Path) -> None:
     assert "index.html" in branch_files(other)
 
 
-def test_commit_is_made_without_a_configured_identity(site: Path, remote: Path, tmp_path: Path) -> None:
+def test_commit_is_made_without_a_configured_identity(
+    site: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "gitconfig").write_text("[user]\n\tuseConfigOnly = true\n")  # no guessing
-    env_identity = {
-        k: os.environ.pop(k) for k in list(os.environ) if k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))
-    }
-    try:
-        assert publish(site) == 0
-    finally:
-        os.environ.update(env_identity)
+    for name in [n for n in os.environ if n.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))]:
+        monkeypatch.delenv(name)
+    assert publish(site) == 0
     assert git(remote, "log", "-1", "--format=%an <%ae>", "gh-pages") == "Dateline <dateline@localhost>"
 
 
