@@ -203,6 +203,8 @@ def _remote(git: Git, remote: str | None, push: bool) -> str | None:
     name = remote or DEFAULT_REMOTE
     if name in names:
         return name
+    if remote is not None and Path(remote).exists():
+        return str(Path(remote).resolve())  # git runs at the repository root, not here
     if remote is not None and _looks_like_url(remote):
         return remote
     if remote is None and not push:
@@ -215,7 +217,7 @@ def _remote(git: Git, remote: str | None, push: bool) -> str | None:
 
 
 def _looks_like_url(remote: str) -> bool:
-    return "://" in remote or ":" in remote or "/" in remote or os.sep in remote or Path(remote).exists()
+    return "://" in remote or ":" in remote or "/" in remote or os.sep in remote
 
 
 def _fetch_tip(git: Git, remote: str, branch: str) -> str | None:

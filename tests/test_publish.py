@@ -253,6 +253,15 @@ def test_remote_can_be_given_as_a_url(site: Path, tmp_path: Path) -> None:
     assert "index.html" in branch_files(other)
 
 
+def test_remote_can_be_a_path_relative_to_the_current_folder(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(tmp_path, "init", "--quiet", "--bare", str(tmp_path / "mirror.git"))
+    monkeypatch.chdir(tmp_path)
+    assert publish(site, "--remote", "mirror.git") == 0
+    assert "index.html" in branch_files(tmp_path / "mirror.git")
+
+
 def test_commit_is_made_without_a_configured_identity(
     site: Path, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
