@@ -22,7 +22,12 @@ $(STAMP): pyproject.toml
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
-test: $(STAMP) /usr/bin/chromium
+# actionlint checks the run: scripts of the generated Pages workflow with shellcheck.
+/usr/bin/shellcheck:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y shellcheck
+
+test: $(STAMP) /usr/bin/chromium /usr/bin/shellcheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

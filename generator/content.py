@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 import markdown
+import markdown.postprocessors
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
@@ -478,6 +479,8 @@ def markdown_renderer(config: Config) -> markdown.Markdown:
     if not config.allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+    if config.base_path != "/":
+        md.postprocessors.register(_SiteRootLinks(md, config.base_path), "site_root_links", 5)
     return md
 
 
@@ -498,6 +501,34 @@ def _defuse(body: str) -> str:
             blocks[number] = block.replace("[", "\\[").replace("]", "\\]")
         fenced ^= fences % 2 == 1
     return "\n\n".join(blocks)
+
+
+class _SiteRootLinks(markdown.postprocessors.Postprocessor):
+    """Root-relative links in articles (``[port](/2024/03/01/port/)``, ``<img src="/a.png">``)
+    are written from the site root, as templates' ``url`` filter reads them: under a base path
+    such as ``/archive/`` they get it prefixed, so the same content works on a project site.
+    Runs on the final HTML so raw HTML links are covered; code samples are escaped by then
+    (``&lt;a href=...``), so the pattern, which needs a real ``<``, leaves them alone."""
+
+    _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+    _ATTRIBUTE = re.compile(r"""(\s[^\s"'>/=]+\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
+
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.prefix = base_path
+
+    def run(self, text: str) -> str:
+        return self._TAG.sub(lambda tag: self._ATTRIBUTE.sub(self._attribute, tag[0]), text)
+
+    def _attribute(self, match: re.Match[str]) -> str:
+        name, value = match[1], match[2]
+        if name.strip(" \t\n=").lower() not in ("href", "src"):
+            return match[0]
+        quote = value[0] if value[0] in "\"'" else ""
+        inner = value[1:-1] if quote else value
+        if not inner.startswith("/") or inner.startswith(("//", "/\\")):
+            return match[0]
+        return f"{name}{quote}{self.prefix}{inner[1:]}{quote}"
 
 
 def _markdown(body: str, md: markdown.Markdown) -> tuple[str, str]:
