@@ -172,7 +172,7 @@ def _publish(args: argparse.Namespace) -> int:
         cname=args.cname,
         message=args.message,
         push=not args.no_push,
-        progress=_progress,
+        progress=progress_bar,
     )
     for warning in result.report.warnings:
         print(f"{warning} (warning)", file=sys.stderr)
