@@ -34,7 +34,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-test: $(STAMP) /usr/bin/chromium /usr/bin/java $(NODE_STAMP)
+# actionlint checks the run: scripts of the generated Pages workflow with shellcheck.
+/usr/bin/shellcheck:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y shellcheck
+
+test: $(STAMP) /usr/bin/chromium /usr/bin/shellcheck /usr/bin/java $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -103,7 +103,21 @@ def build(config: Config, now: datetime | None = None, progress: Progress = _no_
     )
 
 
-_LINK = re.compile(r"""(?:href|src)="([^"]*)\"""")
+class _Links(HTMLParser):
+    """The href and src of every tag; text in code samples is text, not links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [value for name, value in attrs if name in ("href", "src") and value is not None]
+
+
+def _links(page_html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(page_html)
+    return parser.found
 
 
 def check(config: Config, now: datetime | None = None, progress: Progress = _no_progress) -> Report:
@@ -114,7 +128,7 @@ def check(config: Config, now: datetime | None = None, progress: Progress = _no_
     base = config.base_path
     errors: list[ContentError] = []
     for url, data in rendered(plan, site, progress("Checking", len(plan))):
-        for href in _LINK.findall(data.decode()):
+        for href in _links(data.decode()):
             target = _internal_target(href, url, base)
             if target is None or target in known or target.rstrip("/") + "/" in known:
                 continue

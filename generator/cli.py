@@ -59,6 +59,44 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--region", default="", help="region path, e.g. middle-east/iraq/anbar")
     new_cmd.add_argument("--tags", default="", help="comma-separated tags, e.g. floods,ports")
     _site_options(new_cmd)
+
+    # -- publish: GitHub Pages via a gh-pages branch (generator/publish.py) --------------------
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="build for production and commit the site to the gh-pages branch, then push",
+        description="Build the site for production into a temporary folder, commit it onto the "
+        "gh-pages branch on top of its history (with .nojekyll and CNAME) and push it. Your work "
+        "tree, index and current branch are never touched; nothing is ever force-pushed.",
+    )
+    _site_options(publish_cmd)
+    publish_cmd.add_argument("--base-url", help="override base_url from site.toml")
+    publish_cmd.add_argument(
+        "--remote", help="remote name or URL to push to (default: origin)", metavar="NAME|URL"
+    )
+    publish_cmd.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    publish_cmd.add_argument(
+        "--cname", help="custom domain written to CNAME (default: cname in site.toml, else kept)"
+    )
+    publish_cmd.add_argument("--message", help="commit message")
+    publish_cmd.add_argument("--no-push", action="store_true", help="commit the branch locally, do not push")
+
+    # -- workflow: GitHub Pages via GitHub Actions (generator/workflow.py) ---------------------
+    workflow_cmd = commands.add_parser(
+        "workflow",
+        help="write .github/workflows/pages.yml, a GitHub Actions workflow that deploys the site",
+        description="Write a GitHub Actions workflow that builds the site on every push and "
+        "deploys it with GitHub Pages (Settings -> Pages -> Source: GitHub Actions).",
+    )
+    _site_options(workflow_cmd)
+    workflow_cmd.add_argument(
+        "--source-branch", help="branch whose pushes deploy (default: the current branch, else main)"
+    )
+    workflow_cmd.add_argument(
+        "--install",
+        help="shell command that installs Dateline on the runner "
+        "(default: pip install -r requirements.txt, else pip install .)",
+    )
+    workflow_cmd.add_argument("--force", action="store_true", help="replace a workflow that differs")
     return parser
 
 
@@ -77,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
             print(new_article(config, args.title, args.region, tags))
             return 0
+        if args.command == "publish":
+            return _publish(args)
+        if args.command == "workflow":
+            return _workflow(args)
         config = load_config(
             args.site,
             drafts=args.drafts or None,
@@ -102,6 +144,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatelineError as error:
         print(f"dateline: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk, a read-only or vanished folder
+        where = f" {error.filename}" if error.filename else ""
+        print(
+            f"dateline: cannot write{where}: {error.strerror or error}; output left as it was",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print("interrupted; output left as it was", file=sys.stderr)
         return 130
+
+
+# -- publish and workflow ----------------------------------------------------------------------
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from generator.publish import production_warnings, publish
+
+    config = load_config(args.site, base_url=args.base_url)
+    for warning in production_warnings(config):
+        print(f"dateline: warning: {warning}", file=sys.stderr)
+    result = publish(
+        config,
+        remote=args.remote,
+        branch=args.branch,
+        cname=args.cname,
+        message=args.message,
+        push=not args.no_push,
+        progress=progress_bar,
+    )
+    for warning in result.report.warnings:
+        print(f"{warning} (warning)", file=sys.stderr)
+    print(_summary("Built", result.report))
+    short = result.commit[:12]
+    domain = f", CNAME {result.cname}" if result.cname else ""
+    if result.changed:
+        print(f"Committed {short} to {result.branch} ({result.files} files{domain})")
+    else:
+        print(f"{result.branch} already holds this site at {short}; no new commit")
+    if result.pushed:
+        print(f"Pushed {result.branch} to {result.remote}; the site will be at {config.base_url}")
+    elif result.remote is not None:
+        print(f"{result.remote} is up to date")
+    else:
+        print(f"Not pushed (--no-push); push it with: git push <remote> {result.branch}")
+    return 0
+
+
+def _workflow(args: argparse.Namespace) -> int:
+    from generator.workflow import workflow, write
+
+    flow = workflow(args.site, branch=args.source_branch, install=args.install)
+    if write(flow, force=args.force):
+        print(f"Wrote {flow.path}")
+    else:
+        print(f"{flow.path} is up to date")
+    print("Then: commit and push it, and set Settings -> Pages -> Source to GitHub Actions.")
+    return 0

@@ -63,6 +63,9 @@ class Config:
     permalinks: Permalinks = field(default_factory=Permalinks)
     #: Free-form values handed to templates as ``site.extra``.
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The custom domain GitHub Pages serves the site at (``news.example.com``); ``dateline
+    #: publish`` writes it to ``CNAME``. Empty keeps whatever CNAME the branch already has.
+    cname: str = ""
     #: Include drafts and future-dated articles.
     drafts: bool = False
     output_dir: Path | None = None

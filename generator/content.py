@@ -14,12 +14,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import markdown
+import markdown.postprocessors
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
@@ -137,8 +138,8 @@ def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
             if key in fields:
                 problems.error(line, f"duplicate key '{key}' (first set on line {fields[key].line})")
                 continue
-            value = loader.construct_object(value_node, deep=True)
-            text = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
+            value = _clean(loader.construct_object(value_node, deep=True))
+            text = _clean(value_node.value) if isinstance(value_node, yaml.ScalarNode) else None
             fields[key] = _Field(value, line, text if value is not None else None)
         return fields
     except yaml.MarkedYAMLError as error:
@@ -156,6 +157,23 @@ def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
         return None
     finally:
         loader.dispose()
+
+
+# Control characters are invalid in XML (feeds); lone surrogates cannot be written as UTF-8.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _clean(value: Any) -> Any:
+    """Text a page and a feed can carry: YAML escapes of a surrogate pair (``\\ud83d\\uddde``)
+    joined into one character, and unwritable characters dropped."""
+    if isinstance(value, str):
+        joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+        return _UNWRITABLE.sub("", joined)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
 
 
 def _has_alias(root: yaml.Node) -> bool:
@@ -421,7 +439,13 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     else:
         raise ValueError(f"expected a date, got {type(value).__name__}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
+        # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
+        # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
+        parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("too far in the past or future") from None
     return parsed
 
 
@@ -455,12 +479,61 @@ def markdown_renderer(config: Config) -> markdown.Markdown:
     if not config.allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+    if config.base_path != "/":
+        md.postprocessors.register(_SiteRootLinks(md, config.base_path), "site_root_links", 5)
     return md
+
+
+#: Python-Markdown's link pattern is quadratic in the brackets of one block (8,000 ``[`` take
+#: seconds to minutes, Python-Markdown #798); no prose has this many, so they are escaped.
+MAX_BRACKETS_PER_BLOCK = 200
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def _defuse(body: str) -> str:
+    if body.count("[") <= MAX_BRACKETS_PER_BLOCK:
+        return body
+    blocks = body.split("\n\n")
+    fenced = False
+    for number, block in enumerate(blocks):
+        fences = len(_FENCE.findall(block))
+        if not fenced and not fences and block.count("[") > MAX_BRACKETS_PER_BLOCK:
+            blocks[number] = block.replace("[", "\\[").replace("]", "\\]")
+        fenced ^= fences % 2 == 1
+    return "\n\n".join(blocks)
+
+
+class _SiteRootLinks(markdown.postprocessors.Postprocessor):
+    """Root-relative links in articles (``[port](/2024/03/01/port/)``, ``<img src="/a.png">``)
+    are written from the site root, as templates' ``url`` filter reads them: under a base path
+    such as ``/archive/`` they get it prefixed, so the same content works on a project site.
+    Runs on the final HTML so raw HTML links are covered; code samples are escaped by then
+    (``&lt;a href=...``), so the pattern, which needs a real ``<``, leaves them alone."""
+
+    _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+    _ATTRIBUTE = re.compile(r"""(\s[^\s"'>/=]+\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
+
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.prefix = base_path
+
+    def run(self, text: str) -> str:
+        return self._TAG.sub(lambda tag: self._ATTRIBUTE.sub(self._attribute, tag[0]), text)
+
+    def _attribute(self, match: re.Match[str]) -> str:
+        name, value = match[1], match[2]
+        if name.strip(" \t\n=").lower() not in ("href", "src"):
+            return match[0]
+        quote = value[0] if value[0] in "\"'" else ""
+        inner = value[1:-1] if quote else value
+        if not inner.startswith("/") or inner.startswith(("//", "/\\")):
+            return match[0]
+        return f"{name}{quote}{self.prefix}{inner[1:]}{quote}"
 
 
 def _markdown(body: str, md: markdown.Markdown) -> tuple[str, str]:
     md.reset()
-    html_text = md.convert(body)
+    html_text = md.convert(_defuse(body))
     toc = getattr(md, "toc", "")
     has_headings = "<li>" in toc
     return html_text, toc if has_headings else ""

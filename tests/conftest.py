@@ -11,11 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from lxml import html
 
 from generator.build import Report, build
 from generator.config import load_config
 from generator.errors import BuildFailed
+
+# The machine may be busy (parallel builds, browsers); a slow example is not a failure.
+settings.register_profile("dateline", deadline=None)
+settings.load_profile("dateline")
 
 REPO = Path(__file__).resolve().parent.parent
 GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"

@@ -103,3 +103,10 @@ def test_large_builds_show_a_progress_bar_on_a_terminal(tmp_path: Path):
     os.close(leader)
     assert process.returncode == 0
     assert b"Rendering" in seen and b"%" in seen
+
+
+def test_check_ignores_links_shown_in_code_samples(tmp_path: Path):
+    body = 'Embed it:\n\n```\n<a href="/nowhere/">x</a>\n```\n\nAnd `<img src="/missing.png">`.\n'
+    write_site(tmp_path, {"content/a.md": article(body=body)})
+    result = run_cli("check", "--site", str(tmp_path))
+    assert result.returncode == 0, result.stderr

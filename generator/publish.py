@@ -1,0 +1,357 @@
+"""Publish to GitHub Pages: a production build committed onto a branch, then pushed.
+
+The model is ghp-import's: the site is built into a temporary folder and committed with git
+plumbing (``hash-object``, a temporary index, ``write-tree``, ``commit-tree``) on top of the
+branch's existing history, so publishing never checks out, stashes or touches the work tree,
+the index or the current branch. Three lessons from other deployers shape the rest:
+
+- Force-pushing erases the branch's history (travis-ci #7562): the new commit's parent is the
+  remote tip, the push is a plain fast-forward, and a rejection is reported, never overridden.
+- Deployers that replace the whole tree drop the ``CNAME`` GitHub wrote when a custom domain
+  was set, which resets the domain (tschaub/gh-pages #236): an existing CNAME is carried over.
+- Without ``.nojekyll`` GitHub's Jekyll pass drops files whose names start with ``_``.
+
+Nothing is half-done: the build, the commit and the push happen in that order, and the local
+branch moves only after the push succeeded (or with ``push=False``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator import __version__
+from generator.build import Progress, Report, build
+from generator.config import Config
+from generator.errors import DatelineError
+from generator.output import MARKER
+
+DEFAULT_BRANCH = "gh-pages"
+DEFAULT_REMOTE = "origin"
+#: Used only when git has no identity configured (a fresh CI machine), so publishing works.
+FALLBACK_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Dateline",
+    "GIT_AUTHOR_EMAIL": "dateline@localhost",
+    "GIT_COMMITTER_NAME": "Dateline",
+    "GIT_COMMITTER_EMAIL": "dateline@localhost",
+}
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
+
+
+def _quiet(stage: str, total: int) -> Callable[[], None]:
+    return lambda: None
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publish did."""
+
+    branch: str
+    commit: str  # the branch tip after publishing
+    parent: str | None  # the tip it was built on; None for the branch's first commit
+    changed: bool  # False: the branch already held exactly this site, no commit was made
+    remote: str | None  # where it was pushed; None with push=False
+    pushed: bool  # False when push=False or the remote already had this commit
+    files: int  # files on the branch, .nojekyll and CNAME included
+    cname: str | None  # the custom domain on the branch, if any
+    report: Report  # the build's
+
+
+class Git:
+    """Runs git in one repository; every failure becomes a DatelineError."""
+
+    def __init__(self, cwd: Path, env: dict[str, str] | None = None) -> None:
+        self.cwd = cwd
+        self.env = {**os.environ, "LC_ALL": "C", **(env or {})}  # C locale: messages we parse
+
+    def run(
+        self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[bytes]:
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                cwd=self.cwd,
+                input=input,
+                capture_output=True,
+                env={**self.env, **(env or {})},
+                check=False,
+            )
+        except FileNotFoundError:
+            raise DatelineError("git is not installed; install it to publish") from None
+        if check and done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip() or f"exit status {done.returncode}"
+            raise DatelineError(f"git {args[0]} failed: {message}")
+        return done
+
+    def out(self, *args: str, **kwargs: object) -> str:
+        return self.run(*args, **kwargs).stdout.decode().strip()  # type: ignore[arg-type]
+
+    def ok(self, *args: str) -> bool:
+        return self.run(*args, check=False).returncode == 0
+
+
+def repository(site_dir: Path) -> Git:
+    """The git repository holding the site folder, or a DatelineError saying how to make one."""
+    if not site_dir.is_dir():
+        raise DatelineError(f"no site folder at {site_dir}")
+    done = Git(site_dir.resolve()).run("rev-parse", "--show-toplevel", check=False)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise DatelineError(
+            f"{site_dir.resolve()} is not inside a git repository; publishing commits the site to "
+            "a branch of the site's repository (create one with `git init`, add a remote with "
+            "`git remote add origin URL`)"
+        )
+    return Git(Path(done.stdout.decode().strip()))
+
+
+def publish(
+    config: Config,
+    *,
+    remote: str | None = None,
+    branch: str = DEFAULT_BRANCH,
+    cname: str | None = None,
+    message: str | None = None,
+    push: bool = True,
+    now: datetime | None = None,
+    progress: Progress = _quiet,
+) -> Published:
+    """Build ``config`` for production and commit it onto ``branch``; push unless told not to.
+
+    ``remote`` is a remote's name or a URL (default ``origin``; without ``push`` a missing
+    default remote is fine and only the local branch is used).
+    """
+    git = repository(config.site_dir)
+    domain = normalise_cname(cname if cname is not None else config.cname)
+    _check_branch(git, branch)
+    target = _remote(git, remote, push)
+    remote_tip = _fetch_tip(git, target, branch) if target else None
+    local_tip = _tip(git, f"refs/heads/{branch}")
+    parent = _parent(git, branch, target, local_tip, remote_tip)
+
+    with tempfile.TemporaryDirectory(prefix="dateline-publish-") as temp:
+        out_dir = Path(temp) / "site"  # the build stages beside it, so inside temp too
+        report = build(replace(config, output_dir=out_dir, drafts=False), now, progress)
+        files = _site_files(out_dir)
+        tree, domain = _tree(git, Path(temp) / "index", out_dir, files, parent, domain)
+
+    if parent is not None and tree == git.out("rev-parse", f"{parent}^{{tree}}"):
+        commit, changed = parent, False  # unchanged output: no empty commit
+    else:
+        commit, changed = _commit(git, tree, parent, message or _default_message(git)), True
+
+    pushed = False
+    if push and target is not None and commit != remote_tip:
+        _push(git, target, commit, branch)
+        pushed = True
+    if commit != local_tip:
+        zero = "0" * len(commit)
+        git.run("update-ref", "-m", "dateline publish", f"refs/heads/{branch}", commit, local_tip or zero)
+    count = len(files) + 1 + (domain is not None and "CNAME" not in files)
+    return Published(branch, commit, parent, changed, target if push else None, pushed, count, domain, report)
+
+
+def production_warnings(config: Config) -> list[str]:
+    """Settings that work for a preview but not on the published site."""
+    host = urlsplit(config.base_url).hostname or ""
+    if host in _LOCAL_HOSTS:
+        return [
+            f"base_url is {config.base_url}: canonical URLs in the published site will point "
+            "there; set base_url in site.toml or pass --base-url https://ORG.github.io/REPO/"
+        ]
+    return []
+
+
+def normalise_cname(value: str | None) -> str | None:
+    """``https://News.Example.com/`` -> ``news.example.com``; empty -> None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    host = urlsplit(text if "://" in text else f"//{text}").hostname or ""
+    if not _DOMAIN.match(host):
+        raise DatelineError(f"the custom domain must look like news.example.com, not '{value}'")
+    return host
+
+
+# -- the branch and the remote -----------------------------------------------------------------
+
+
+def _check_branch(git: Git, branch: str) -> None:
+    if not git.ok("check-ref-format", "--branch", branch):
+        raise DatelineError(f"'{branch}' is not a valid branch name")
+    listing = git.out("worktree", "list", "--porcelain")
+    for block in listing.split("\n\n"):
+        lines = block.splitlines()
+        if f"branch refs/heads/{branch}" in lines:
+            where = lines[0].removeprefix("worktree ")
+            raise DatelineError(
+                f"the {branch} branch is checked out in {where}; publishing moves that branch, "
+                "so switch that work tree to your source branch first (`git switch main`)"
+            )
+
+
+def _remote(git: Git, remote: str | None, push: bool) -> str | None:
+    """The remote to use: a configured name, a URL or path, or None (only without push)."""
+    names = git.out("remote").split()
+    name = remote or DEFAULT_REMOTE
+    if name in names:
+        return name
+    if remote is not None and Path(remote).exists():
+        return str(Path(remote).resolve())  # git runs at the repository root, not here
+    if remote is not None and _looks_like_url(remote):
+        return remote
+    if remote is None and not push:
+        return None
+    known = f"; this repository has: {', '.join(names)}" if names else ""
+    raise DatelineError(
+        f"no remote named '{name}'{known}. Add it with `git remote add {name} URL`, pass "
+        "--remote NAME or --remote URL, or use --no-push to commit locally only"
+    )
+
+
+def _looks_like_url(remote: str) -> bool:
+    return "://" in remote or ":" in remote or "/" in remote or os.sep in remote
+
+
+def _fetch_tip(git: Git, remote: str, branch: str) -> str | None:
+    """The remote branch's tip, fetched so it can be the parent; None if it has no such branch."""
+    ref = f"refs/heads/{branch}"
+    done = git.run("ls-remote", "--heads", remote, ref, check=False)
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip()
+        raise DatelineError(f"cannot read remote '{remote}': {reason}")
+    tips = [line.split("\t") for line in done.stdout.decode().splitlines()]
+    tip = next((sha for sha, name in tips if name == ref), None)
+    if tip is not None and not git.ok("cat-file", "-e", f"{tip}^{{commit}}"):
+        git.run("fetch", "--quiet", "--no-tags", remote, ref)
+    return tip
+
+
+def _tip(git: Git, ref: str) -> str | None:
+    done = git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+    return done.stdout.decode().strip() or None
+
+
+def _parent(
+    git: Git, branch: str, remote: str | None, local: str | None, remote_tip: str | None
+) -> str | None:
+    """Build on whichever tip contains the other; refuse diverged histories."""
+    if local is None or remote_tip is None or local == remote_tip:
+        return remote_tip or local
+    if git.ok("merge-base", "--is-ancestor", local, remote_tip):
+        return remote_tip
+    if git.ok("merge-base", "--is-ancestor", remote_tip, local):
+        return local  # earlier publishes made with --no-push: this push carries them too
+    raise DatelineError(
+        f"the local {branch} branch and {branch} on '{remote}' have diverged; to publish on top "
+        f"of the remote, drop the local commits with `git branch -f {branch} {remote_tip[:12]}`"
+    )
+
+
+# -- the commit --------------------------------------------------------------------------------
+
+
+def _site_files(out_dir: Path) -> list[str]:
+    """Every file of the build, as POSIX paths; Dateline's own marker stays behind."""
+    files = []
+    for root, dirs, names in os.walk(out_dir):
+        dirs.sort()
+        for name in sorted(names):
+            relative = (Path(root) / name).relative_to(out_dir).as_posix()
+            if "\n" in relative:  # hash-object --stdin-paths reads one path a line
+                raise DatelineError(f"cannot publish {relative!r}: its name has a line break")
+            if relative != MARKER:
+                files.append(relative)
+    return files
+
+
+def _tree(
+    git: Git, index: Path, out_dir: Path, files: Sequence[str], parent: str | None, domain: str | None
+) -> tuple[str, str | None]:
+    """Write the tree of the site plus ``.nojekyll`` and ``CNAME``; returns it and the domain.
+
+    A temporary index file keeps the repository's own index untouched; ``--no-filters`` stores
+    the bytes as built, whatever the source repository's ``.gitattributes`` say.
+    """
+    paths = "".join(f"{out_dir / name}\n" for name in files).encode()
+    hashed = git.out("hash-object", "-w", "--no-filters", "--stdin-paths", input=paths).split()
+    entries = dict(zip(files, hashed, strict=True))
+    entries[".nojekyll"] = git.out("hash-object", "-w", "--stdin", input=b"")
+    if domain is not None:
+        entries["CNAME"] = git.out("hash-object", "-w", "--stdin", input=f"{domain}\n".encode())
+    elif "CNAME" in entries:  # the site's own static/CNAME
+        domain = normalise_cname((out_dir / "CNAME").read_text(encoding="utf-8").strip())
+    elif parent is not None and (kept := _blob(git, parent, "CNAME")):
+        entries["CNAME"] = kept
+        domain = git.out("cat-file", "blob", kept).strip() or None
+    listing = "".join(f"100644 {sha}\t{path}\0" for path, sha in entries.items()).encode()
+    env = {"GIT_INDEX_FILE": str(index)}
+    git.run("update-index", "--add", "-z", "--index-info", input=listing, env=env)
+    return git.out("write-tree", env=env), domain
+
+
+def _blob(git: Git, commit: str, path: str) -> str | None:
+    done = git.run("rev-parse", "--verify", "--quiet", f"{commit}:{path}", check=False)
+    return done.stdout.decode().strip() or None
+
+
+def _commit(git: Git, tree: str, parent: str | None, message: str) -> str:
+    args = ["commit-tree", tree, *(["-p", parent] if parent else []), "-m", message]
+    has_identity = git.ok("var", "GIT_COMMITTER_IDENT") and git.ok("var", "GIT_AUTHOR_IDENT")
+    return git.out(*args, env=None if has_identity else FALLBACK_IDENTITY)
+
+
+def _default_message(git: Git) -> str:
+    source = _tip(git, "HEAD")
+    origin = f" from {source[:12]}" if source else ""
+    return f"Publish site{origin} with Dateline {__version__}"
+
+
+# -- the push ----------------------------------------------------------------------------------
+
+
+def _push(git: Git, remote: str, commit: str, branch: str) -> None:
+    """A plain fast-forward push; a rejection explains itself and how to fix it."""
+    done = git.run("push", "--porcelain", remote, f"{commit}:refs/heads/{branch}", check=False)
+    if done.returncode == 0:
+        return
+    raise DatelineError(
+        _rejection(remote, branch, done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace"))
+    )
+
+
+def _rejection(remote: str, branch: str, stdout: str, stderr: str) -> str:
+    status = next((line for line in stdout.splitlines() if line.startswith("!")), "")
+    reason = status.split("\t")[-1].strip() if status else ""
+    said = [
+        line.removeprefix("remote:").strip() for line in stderr.splitlines() if line.startswith("remote:")
+    ]
+    said = [line for line in said if line]
+    detail = "".join(f"\n  remote: {line}" for line in said)
+    lowered = (reason + stderr).lower()
+    if any(word in lowered for word in ("non-fast-forward", "fetch first", "stale info")):
+        why = f"{branch} on '{remote}' changed while publishing (someone else published)"
+        fix = "Run `dateline publish` again: it builds on top of the new tip. Dateline never force-pushes."
+    elif "remote rejected" in lowered or "declined" in lowered or "protected" in lowered:
+        why = f"the remote refused the update {reason}".strip()
+        fix = (
+            f"If {branch} is a protected branch, allow pushes to it in the repository's branch "
+            "settings, or deploy with the Actions workflow instead (`dateline workflow`)."
+        )
+    elif any(word in lowered for word in ("permission", "denied", "authentication", "403", "401")):
+        why = "you are not allowed to push there"
+        fix = f"Check your credentials: `git push {remote} {branch}` must work from this repository."
+    else:
+        why = reason or (stderr.strip().splitlines() or ["git push failed"])[-1]
+        fix = f"Check that `git push {remote}` works from this repository, then publish again."
+    return (
+        f"push of {branch} to '{remote}' was rejected: {why}{detail}\n{fix}\n"
+        f"Nothing was changed: the local {branch} branch was left where it was."
+    )

