@@ -39,6 +39,11 @@ def environment(config: Config) -> jinja2.Environment:
     env.filters["absolute_url"] = lambda path: absolute_url(config, path)
     env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat()
+    # Imported here: these modules build on this one's URL helpers.
+    from generator.search import filters
+    from generator.seo import news_article
+
+    env.globals.update(news_article=news_article, search_filters=filters)
     return env
 
 
