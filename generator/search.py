@@ -88,8 +88,9 @@ def index(staging: Staging, urls: Iterable[str]) -> int:
             check=False,
         )
         if result.returncode != 0:
-            detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-5:]
-            raise DatelineError("building the search index failed: " + " / ".join(detail))
+            output = (result.stderr.strip() or result.stdout.strip()).splitlines()[-5:]
+            detail = " / ".join(output) or f"{executable} exited with status {result.returncode}"
+            raise DatelineError(f"building the search index failed: {detail}")
         files = sorted(path for path in bundle_dir.rglob("*") if path.is_file())
         for path in files:
             staging.add_file(BUNDLE_URL + path.relative_to(bundle_dir).as_posix(), path)

@@ -13,6 +13,7 @@ from archive_site import ARTICLES, NOW, build_site, config_for, write_site
 from lxml import html
 
 from generator.build import build
+from generator.cli import main
 from generator.errors import BuildFailed, DatelineError
 from generator.search import pagefind_executable
 
@@ -111,3 +112,21 @@ def test_article_cannot_take_the_search_page_url(tmp_path: Path) -> None:
     assert [str(e) for e in failed.value.errors] == [
         f"{tmp_path / 'site' / 'content' / 'search.md'}:2: URL /search/ is also wanted by the search page"
     ]
+
+
+def test_no_search_flag_builds_without_the_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = write_site(tmp_path)
+    assert main(["build", "--site", str(site), "--no-search"]) == 0
+    assert (site / "output" / "index.html").is_file()
+    assert not (site / "output" / "pagefind").exists()
+
+
+def test_failed_index_is_reported_in_one_line_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    assert main(["build", "--site", str(write_site(tmp_path))]) == 1
+    error = capsys.readouterr().err
+    assert error == "dateline: building the search index failed: /bin/false exited with status 1\n"
+    assert "Traceback" not in error
+    assert not (tmp_path / "site" / "output").exists()
