@@ -12,11 +12,15 @@ bundle joins the staging area like any other file. A failing index leaves the ou
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from generator.content import Article
 from generator.errors import DatelineError
@@ -91,6 +95,7 @@ def index(staging: Staging, urls: Iterable[str]) -> int:
             output = (result.stderr.strip() or result.stdout.strip()).splitlines()[-5:]
             detail = " / ".join(output) or f"{executable} exited with status {result.returncode}"
             raise DatelineError(f"building the search index failed: {detail}")
+        make_filters_deterministic(bundle_dir)
         files = sorted(path for path in bundle_dir.rglob("*") if path.is_file())
         for path in files:
             staging.add_file(BUNDLE_URL + path.relative_to(bundle_dir).as_posix(), path)
@@ -113,3 +118,111 @@ def _link(source: Path, destination: Path) -> None:
         os.link(source, destination)
     except OSError:
         shutil.copyfile(source, destination)
+
+
+# -- byte-identical rebuilds -------------------------------------------------------------------
+#
+# Pagefind 1.5 writes each filter's values, and the list of filters in its metadata file, in
+# hash-map order, which differs from run to run; the file names are hashes of the contents, so
+# every rebuild of an unchanged archive would rewrite them. We sort both and rename the files
+# by their new contents. The files are gzipped CBOR after a "pagefind_dcd" signature; filter
+# files hold [name, [[value, [page numbers]], ...]], the metadata file lists the filters as
+# [[name, file hash], ...] in its fourth field, and pagefind-entry.json names the metadata file.
+
+_SIGNATURE = b"pagefind_dcd"
+_FILTERS_FIELD = 3
+
+
+def make_filters_deterministic(bundle: Path) -> None:
+    """Sort Pagefind's filter files and filter list so equal input gives equal bytes."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = meta[_FILTERS_FIELD]
+        for pair in filters:
+            name, old_hash = pair
+            old_path = bundle / "filter" / f"{old_hash}.pf_filter"
+            data = _read(old_path)
+            data[1].sort(key=lambda value: value[0])
+            pair[1] = _write(data, old_path, lambda digest, old=old_hash: f"{old.split('_')[0]}_{digest[:7]}")
+        filters.sort(key=lambda pair: pair[0])
+        old = language["hash"]
+        new_meta = _write(meta, meta_path, lambda digest, old=old: f"{old.split('_')[0]}_{digest[:10]}")
+        language["hash"] = new_meta
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise DatelineError(f"unexpected search index file {path.name}: is pagefind[bin] a 1.x release?")
+    value, end = _cbor_decode(raw, len(_SIGNATURE))
+    if end != len(raw):
+        raise DatelineError(f"unexpected search index file {path.name}: trailing bytes")
+    return value
+
+
+def _write(value: Any, old_path: Path, name_for: Any) -> str:
+    """Write ``value`` under a name made from its hash, in place of ``old_path``; the new hash."""
+    raw = _SIGNATURE + _cbor_encode(value)
+    new_hash = name_for(hashlib.sha256(raw).hexdigest())
+    stem = old_path.name.split(".")[0]
+    prefix = "pagefind." if stem == "pagefind" else ""
+    suffix = old_path.suffix
+    old_path.unlink()
+    (old_path.parent / f"{prefix}{new_hash}{suffix}").write_bytes(gzip.compress(raw, mtime=0))
+    return new_hash
+
+
+def _cbor_decode(data: bytes, at: int) -> tuple[Any, int]:
+    """The CBOR subset Pagefind writes: unsigned and negative integers, text, bytes, arrays."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        argument = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        argument = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise DatelineError(f"unexpected CBOR item 0x{head:02x} in the search index")
+    if major == 0:
+        return argument, at
+    if major == 1:
+        return -1 - argument, at
+    if major == 2:
+        return data[at : at + argument], at + argument
+    if major == 3:
+        return data[at : at + argument].decode("utf-8"), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    raise DatelineError(f"unexpected CBOR item 0x{head:02x} in the search index")
+
+
+def _cbor_head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError(f"integer too large for CBOR: {argument}")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"unexpected value in the search index: {value!r}")
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        encoded = value.encode("utf-8")
+        return _cbor_head(3, len(encoded)) + encoded
+    return _cbor_head(4, len(value)) + b"".join(_cbor_encode(item) for item in value)

@@ -130,3 +130,12 @@ def test_failed_index_is_reported_in_one_line_without_traceback(
     assert error == "dateline: building the search index failed: /bin/false exited with status 1\n"
     assert "Traceback" not in error
     assert not (tmp_path / "site" / "output").exists()
+
+
+def test_rebuilding_an_unchanged_archive_with_search_writes_nothing(tmp_path: Path) -> None:
+    config = config_for(write_site(tmp_path), search=True)
+    build(config, now=NOW)
+    first = {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()}
+    for _ in range(3):  # Pagefind's own filter order changes from run to run
+        assert build(config, now=NOW).written == 0
+    assert {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()} == first
