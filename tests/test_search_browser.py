@@ -11,6 +11,8 @@ import pytest
 from archive_site import build_site
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+expect.set_options(timeout=45_000)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -99,7 +101,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(45_000)  # generous: the machine may be busy with other builds
     try:
         yield context.new_page()
     finally:
