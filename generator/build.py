@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator import content, pages, render, taxonomy
+from generator import content, feeds, pages, render, search, taxonomy
 from generator.config import Config
 from generator.errors import BuildFailed, ContentError
 from generator.output import Staging, check_output_dir
@@ -60,7 +60,10 @@ def prepare(
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     site = taxonomy.index(loaded.articles, config, now)
-    return site, pages.plan(site), loaded.warnings
+    planned = pages.plan(site) + search.plan(site)
+    planned += feeds.plan(site, planned)  # feeds, sitemap, robots.txt
+    pages.check_urls(planned)
+    return site, planned, loaded.warnings
 
 
 def rendered(
@@ -89,6 +92,8 @@ def build(config: Config, now: datetime | None = None, progress: Progress = _no_
             staging.add(url, data)
         for url, source in static_files(config).items():
             staging.add_file(url, source)
+        if config.search:  # indexes the staged pages, so a failure leaves the output as it was
+            search.index(staging, [page.url for page in plan if page.kind == "article"])
     except BaseException:
         staging.discard()
         raise
@@ -128,6 +133,8 @@ def check(config: Config, now: datetime | None = None, progress: Progress = _no_
     base = config.base_path
     errors: list[ContentError] = []
     for url, data in rendered(plan, site, progress("Checking", len(plan))):
+        if not url.endswith(("/", ".html")):
+            continue  # feeds and sitemaps carry absolute URLs of the pages checked here
         for href in _links(data.decode()):
             target = _internal_target(href, url, base)
             if target is None or target in known or target.rstrip("/") + "/" in known:

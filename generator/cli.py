@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--output", type=Path, help="output folder (default: SITE/output)")
     build_cmd.add_argument("--base-url", help="override base_url from site.toml")
     build_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
+    build_cmd.add_argument(
+        "--no-search", action="store_true", help="skip the search index (faster; overrides site.toml)"
+    )
 
     check_cmd = commands.add_parser(
         "check",
@@ -124,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             drafts=args.drafts or None,
             base_url=getattr(args, "base_url", None),
             output_dir=getattr(args, "output", None),
+            search=False if getattr(args, "no_search", False) else None,
         )
         run = build if args.command == "build" else check
         report = run(config, progress=progress_bar)

@@ -56,6 +56,8 @@ class Config:
     feed_limit: int = 50
     #: Feeds carry whole articles (true) or their summaries (false).
     feed_full_content: bool = True
+    #: Build the full-text search index (Pagefind) and the /search/ page.
+    search: bool = True
     #: Raw HTML in article bodies passes through (true) or is escaped (false).
     allow_html: bool = True
     #: Related articles shown under each article.

@@ -89,11 +89,12 @@ def plan(site: Site) -> list[Page]:
         kind = ("year", "month", "day")[len(period.parts) - 1]
         pages += paginate(period.url, kind, period.name, period.articles, per_page, period=period)
     pages.append(Page("/404.html", "404.html", "not-found", "Page not found"))
-    _check(pages)
+    check_urls(pages)
     return pages
 
 
-def _check(pages: list[Page]) -> None:
+def check_urls(pages: list[Page]) -> None:
+    """Raise BuildFailed naming every article whose URL is taken or unsafe."""
     claims: dict[str, list[Page]] = defaultdict(list)
     for page in pages:
         claims[page.url].append(page)

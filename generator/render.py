@@ -45,6 +45,11 @@ def environment(config: Config) -> jinja2.Environment:
     env.globals["timeline"] = lambda site, year=None: Markup(
         timeline.chart(site.periods, year, lambda path: site_url(config, path))
     )
+    # Imported here: these modules build on this one's URL helpers.
+    from generator.search import filters
+    from generator.seo import news_article
+
+    env.globals.update(news_article=news_article, search_filters=filters)
     return env
 
 

@@ -74,8 +74,10 @@ def test_every_page_has_one_h1_and_never_skips_a_heading_level(site):
 
 def test_pages_load_no_script_and_nothing_from_another_host(site):
     for path in (site / "output").rglob("*.html"):
+        if path.parent.name == "search":
+            continue  # searching is the one feature that needs script (the page says so without it)
         tree = html.fromstring(path.read_bytes())
-        assert not tree.xpath("//script"), path
+        assert not tree.xpath("//script[not(@type='application/ld+json')]"), path  # JSON-LD is data
         for url in tree.xpath("//link[@rel!='canonical']/@href | //img/@src | //iframe/@src"):
             assert url.startswith("/news/"), (path, url)
 

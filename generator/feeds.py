@@ -1,0 +1,259 @@
+"""Feeds, sitemap and robots.txt: extra pages for the plan, rendered through autoescaping templates.
+
+Every feed date comes from the articles, never from the clock, so an unchanged archive
+rebuilds byte for byte. Text going into XML is stripped of characters XML 1.0 cannot carry
+(a stray control character in front matter otherwise breaks every feed reader).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urljoin
+
+from generator import __version__
+from generator.config import Config
+from generator.content import Article
+from generator.pages import Page
+from generator.render import absolute_url
+from generator.taxonomy import Site
+
+FEED_FILE = "feed.xml"
+#: The sitemap protocol's limit per file; past it /sitemap.xml becomes a sitemap index.
+SITEMAP_MAX_URLS = 50_000
+#: Pages that are not content: kept out of the sitemap.
+UNLISTED_KINDS = frozenset({"not-found", "search"})
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# XML 1.0 forbids C0 controls (but tab, LF, CR), surrogates and U+FFFE/U+FFFF; C1 controls are
+# allowed but "discouraged" and only ever arrive by accident.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "updated" of a feed with no entries
+
+
+def clean(text: str) -> str:
+    """``text`` without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    name: str
+    url: str  # absolute
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article as a feed carries it: absolute URLs, clean text."""
+
+    url: str
+    title: str
+    published: datetime
+    updated: datetime
+    summary: str
+    content_html: str  # empty when the site publishes summaries only
+    authors: tuple[str, ...]
+    tags: tuple[Link, ...]
+    regions: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    title: str
+    subtitle: str
+    url: str  # the feed's own absolute URL
+    home: str  # the HTML page it follows
+    language: str
+    author: str  # for entries without an author of their own (Atom requires one)
+    updated: datetime
+    entries: tuple[Entry, ...]
+    generator_version: str = __version__
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    loc: str
+    lastmod: datetime
+
+
+def feed_url(listing_url: str) -> str:
+    """The Atom feed of a listing: ``/tags/isis/`` -> ``/tags/isis/feed.xml``."""
+    return listing_url + FEED_FILE
+
+
+def plan(site: Site, html_pages: Sequence[Page], sitemap_max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
+    """Atom feeds for the site, every tag and every region, the JSON Feed, the sitemap and
+    robots.txt; ``html_pages`` are the pages the sitemap lists."""
+    config = site.config
+    entries = _Entries(site)
+    feeds: list[Page] = []
+
+    def atom(listing_url: str, title: str, articles: Sequence[Article]) -> Feed:
+        feed = _feed(config, feed_url(listing_url), listing_url, title, entries.of(articles))
+        feeds.append(Page(feed_url(listing_url), "atom.xml", "feed", title, {"feed": feed}))
+        return feed
+
+    site_feed = atom("/", config.title, site.articles)
+    for term in site.tags.values():
+        atom(term.url, f"{term.name} · {config.title}", term.articles)
+    for region in site.regions.values():
+        atom(region.url, f"{region.name} · {config.title}", region.articles)
+    json_feed = json_feed_of(site_feed, absolute_url(config, "/feed.json"))
+    # Serialised here, not with Jinja's tojson, which escapes every < and non-ASCII letter.
+    text = json.dumps(json_feed, ensure_ascii=False, indent=2)
+    feeds.append(Page("/feed.json", "feed.json", "feed", config.title, {"feed": json_feed, "json": text}))
+    feeds += sitemap(site, html_pages, sitemap_max_urls)
+    feeds.append(Page("/robots.txt", "robots.txt", "robots", "robots.txt"))
+    return feeds
+
+
+class _Entries:
+    """Feed entries, made once per article however many feeds carry it."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.made: dict[str, Entry] = {}
+
+    def of(self, articles: Sequence[Article]) -> tuple[Entry, ...]:
+        limit = self.site.config.feed_limit
+        chosen = articles[:limit] if limit > 0 else articles
+        return tuple(self._entry(article) for article in chosen)
+
+    def _entry(self, article: Article) -> Entry:
+        if (made := self.made.get(article.url)) is not None:
+            return made
+        site, config = self.site, self.site.config
+        url = absolute_url(config, article.url)
+        content = absolute_links(article.body_html, url) if config.feed_full_content else ""
+        entry = Entry(
+            url=url,
+            title=clean(article.title),
+            published=article.date,
+            updated=article.updated or article.date,
+            summary=clean(article.summary),
+            content_html=clean(content),
+            authors=tuple(clean(author.name) for author in site.authors_of(article)),
+            tags=tuple(Link(clean(t.name), absolute_url(config, t.url)) for t in site.tags_of(article)),
+            regions=tuple(Link(clean(r.name), absolute_url(config, r.url)) for r in site.regions_of(article)),
+        )
+        self.made[article.url] = entry
+        return entry
+
+
+def _feed(config: Config, url: str, home: str, title: str, entries: tuple[Entry, ...]) -> Feed:
+    return Feed(
+        title=clean(title),
+        subtitle=clean(config.description),
+        url=absolute_url(config, url),
+        home=absolute_url(config, home),
+        language=config.language,
+        author=clean(config.title),
+        updated=newest((e.updated for e in entries), default=_EPOCH),
+        entries=entries,
+    )
+
+
+def newest(dates: Any, default: datetime) -> datetime:
+    """The latest of aware datetimes compared as instants, keeping its own offset."""
+    return max(dates, key=lambda d: d.astimezone(UTC), default=default)
+
+
+def absolute_links(body_html: str, page_url: str) -> str:
+    """Links and images in an article body made absolute, as feed readers need them."""
+
+    def absolute(match: re.Match[str]) -> str:
+        target = urljoin(page_url, html.unescape(match[2]))
+        return f'{match[1]}="{html.escape(target)}"'
+
+    return _LINK_ATTRIBUTE.sub(absolute, body_html)
+
+
+def json_feed_of(feed: Feed, url: str) -> dict[str, Any]:
+    """A JSON Feed 1.1 document with the same entries as an Atom feed."""
+    items = []
+    for entry in feed.entries:
+        item: dict[str, Any] = {
+            "id": entry.url,
+            "url": entry.url,
+            "title": entry.title,
+            "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+        }
+        # JSON Feed wants content_html or content_text in every item.
+        if entry.content_html:
+            item["content_html"] = entry.content_html
+        else:
+            item["content_text"] = entry.summary
+        if entry.summary:
+            item["summary"] = entry.summary
+        if entry.authors:
+            item["authors"] = [{"name": name} for name in entry.authors]
+        if entry.tags:
+            item["tags"] = [tag.name for tag in entry.tags]
+        items.append(item)
+    document: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.home,
+        "feed_url": url,
+        "language": feed.language,
+        "authors": [{"name": feed.author}],
+        "items": items,
+    }
+    if feed.subtitle:
+        document["description"] = feed.subtitle
+    return document
+
+
+def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
+    """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
+    index of ``/sitemap-1.xml``, ``/sitemap-2.xml``..."""
+    config = site.config
+    everything = newest((a.updated or a.date for a in site.articles), default=_EPOCH)
+    listing_lastmod: dict[str, datetime] = {}  # per listing, by its first page's URL
+
+    def lastmod(page: Page) -> datetime:
+        if page.kind == "article":
+            article = page.context["article"]
+            return article.updated or article.date
+        pagination = page.context.get("pagination")
+        if pagination is None:
+            return everything
+        first = pagination.urls[0]
+        if first not in listing_lastmod:
+            articles = _listing(site, page)
+            listing_lastmod[first] = newest((a.updated or a.date for a in articles), default=everything)
+        return listing_lastmod[first]
+
+    entries = tuple(
+        SitemapEntry(absolute_url(config, page.url), lastmod(page))
+        for page in html_pages
+        if page.kind not in UNLISTED_KINDS and page.url.endswith("/")
+    )
+    if len(entries) <= max_urls:
+        return [Page("/sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", {"entries": entries})]
+    chunks = [entries[i : i + max_urls] for i in range(0, len(entries), max_urls)]
+    parts = [
+        Page(f"/sitemap-{n}.xml", "sitemap.xml", "sitemap", f"Sitemap {n}", {"entries": chunk})
+        for n, chunk in enumerate(chunks, 1)
+    ]
+    index = tuple(
+        SitemapEntry(absolute_url(config, part.url), newest((e.lastmod for e in chunk), default=_EPOCH))
+        for part, chunk in zip(parts, chunks, strict=True)
+    )
+    context: Mapping[str, Any] = MappingProxyType({"sitemaps": index})
+    return [Page("/sitemap.xml", "sitemap-index.xml", "sitemap", "Sitemap index", context), *parts]
+
+
+def _listing(site: Site, page: Page) -> Sequence[Article]:
+    """Every article of the listing a paginated page belongs to."""
+    for key in ("term", "region", "period"):
+        if key in page.context:
+            return page.context[key].articles
+    return site.articles

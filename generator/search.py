@@ -1,0 +1,230 @@
+"""Full-text search from static files: a Pagefind index built into the output, and /search/.
+
+Pagefind splits its index into small chunks fetched on demand, so a search on a 100,000-article
+archive downloads a few hundred kilobytes, not the whole index. Article pages mark what to
+index with ``data-pagefind-body`` and carry their filters (tag, region, year) as
+``data-pagefind-filter`` meta tags (``templates/_head.html``).
+
+The index is built from the staged build, before anything reaches the output folder: the
+article pages are linked into a scratch folder, Pagefind writes its bundle beside them, and the
+bundle joins the staging area like any other file. A failing index leaves the output untouched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from generator.content import Article
+from generator.errors import DatelineError
+from generator.output import Staging
+from generator.pages import Page
+from generator.slugs import output_path
+from generator.taxonomy import Site
+
+BUNDLE_URL = "/pagefind/"
+SEARCH_URL = "/search/"
+REGION_SEPARATOR = " › "
+
+
+def plan(site: Site) -> list[Page]:
+    """The search page, when search is on."""
+    if not site.config.search:
+        return []
+    return [Page(SEARCH_URL, "search.html", "search", "Search")]
+
+
+def filters(article: Article, site: Site) -> dict[str, list[str]]:
+    """The values an article is found under: its tags, its regions with every parent region
+    (a search filtered to Iraq finds Anbar too, as the region pages do), and its year."""
+    regions: dict[str, None] = {}  # ordered set
+    for region in site.regions_of(article):
+        names = [step.name for step in site.breadcrumbs(region)]
+        for depth in range(1, len(names) + 1):
+            regions[REGION_SEPARATOR.join(names[:depth])] = None
+    found = {
+        "tag": [tag.name for tag in site.tags_of(article)],
+        "region": list(regions),
+        "year": [str(article.day.year)],
+    }
+    return {name: values for name, values in found.items() if values}
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary shipped by the ``pagefind[bin]`` package (or PAGEFIND_BINARY_PATH)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        executable = None
+    else:
+        executable = get_executable()
+    if executable is None or not Path(executable).is_file():
+        raise DatelineError(
+            "search needs the Pagefind binary: install it with pip install 'pagefind[bin]', "
+            "or turn search off with search = false in site.toml"
+        )
+    return Path(executable)
+
+
+def index(staging: Staging, urls: Iterable[str]) -> int:
+    """Index the pages at ``urls`` as staged (or as already in the output when unchanged)
+    and stage the Pagefind bundle under /pagefind/; returns the number of bundle files."""
+    urls = list(urls)
+    if not urls:
+        return 0  # Pagefind refuses an empty site; an archive without articles has nothing to find
+    executable = pagefind_executable()
+    scratch = staging.out_dir.parent / f".{staging.out_dir.name}.search"
+    if scratch.exists():
+        shutil.rmtree(scratch)  # left by a build that was killed
+    try:
+        site_dir, bundle_dir = scratch / "site", scratch / "bundle"
+        for url in urls:
+            _link(_current_file(staging, url), output_path(site_dir, url))
+        result = subprocess.run(
+            [executable, "--site", site_dir, "--output-path", bundle_dir, "--quiet"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            output = (result.stderr.strip() or result.stdout.strip()).splitlines()[-5:]
+            detail = " / ".join(output) or f"{executable} exited with status {result.returncode}"
+            raise DatelineError(f"building the search index failed: {detail}")
+        make_filters_deterministic(bundle_dir)
+        files = sorted(path for path in bundle_dir.rglob("*") if path.is_file())
+        for path in files:
+            staging.add_file(BUNDLE_URL + path.relative_to(bundle_dir).as_posix(), path)
+        return len(files)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _current_file(staging: Staging, url: str) -> Path:
+    """Where this build's bytes for ``url`` are: staged when changed, else in the output."""
+    target = output_path(staging.out_dir, url)
+    staged = staging.dir / target.relative_to(staging.out_dir)
+    return staged if staged.exists() else target
+
+
+def _link(source: Path, destination: Path) -> None:
+    """Hard-link when the file system allows (no copying 100,000 pages), else copy."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
+
+
+# -- byte-identical rebuilds -------------------------------------------------------------------
+#
+# Pagefind 1.5 writes each filter's values, and the list of filters in its metadata file, in
+# hash-map order, which differs from run to run; the file names are hashes of the contents, so
+# every rebuild of an unchanged archive would rewrite them. We sort both and rename the files
+# by their new contents. The files are gzipped CBOR after a "pagefind_dcd" signature; filter
+# files hold [name, [[value, [page numbers]], ...]], the metadata file lists the filters as
+# [[name, file hash], ...] in its fourth field, and pagefind-entry.json names the metadata file.
+
+_SIGNATURE = b"pagefind_dcd"
+_FILTERS_FIELD = 3
+
+
+def make_filters_deterministic(bundle: Path) -> None:
+    """Sort Pagefind's filter files and filter list so equal input gives equal bytes."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = meta[_FILTERS_FIELD]
+        for pair in filters:
+            name, old_hash = pair
+            old_path = bundle / "filter" / f"{old_hash}.pf_filter"
+            data = _read(old_path)
+            data[1].sort(key=lambda value: value[0])
+            pair[1] = _write(data, old_path, lambda digest, old=old_hash: f"{old.split('_')[0]}_{digest[:7]}")
+        filters.sort(key=lambda pair: pair[0])
+        old = language["hash"]
+        new_meta = _write(meta, meta_path, lambda digest, old=old: f"{old.split('_')[0]}_{digest[:10]}")
+        language["hash"] = new_meta
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise DatelineError(f"unexpected search index file {path.name}: is pagefind[bin] a 1.x release?")
+    value, end = _cbor_decode(raw, len(_SIGNATURE))
+    if end != len(raw):
+        raise DatelineError(f"unexpected search index file {path.name}: trailing bytes")
+    return value
+
+
+def _write(value: Any, old_path: Path, name_for: Any) -> str:
+    """Write ``value`` under a name made from its hash, in place of ``old_path``; the new hash."""
+    raw = _SIGNATURE + _cbor_encode(value)
+    new_hash = name_for(hashlib.sha256(raw).hexdigest())
+    stem = old_path.name.split(".")[0]
+    prefix = "pagefind." if stem == "pagefind" else ""
+    suffix = old_path.suffix
+    old_path.unlink()
+    (old_path.parent / f"{prefix}{new_hash}{suffix}").write_bytes(gzip.compress(raw, mtime=0))
+    return new_hash
+
+
+def _cbor_decode(data: bytes, at: int) -> tuple[Any, int]:
+    """The CBOR subset Pagefind writes: unsigned and negative integers, text, bytes, arrays."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        argument = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        argument = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise DatelineError(f"unexpected CBOR item 0x{head:02x} in the search index")
+    if major == 0:
+        return argument, at
+    if major == 1:
+        return -1 - argument, at
+    if major == 2:
+        return data[at : at + argument], at + argument
+    if major == 3:
+        return data[at : at + argument].decode("utf-8"), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    raise DatelineError(f"unexpected CBOR item 0x{head:02x} in the search index")
+
+
+def _cbor_head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError(f"integer too large for CBOR: {argument}")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"unexpected value in the search index: {value!r}")
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        encoded = value.encode("utf-8")
+        return _cbor_head(3, len(encoded)) + encoded
+    return _cbor_head(4, len(value)) + b"".join(_cbor_encode(item) for item in value)

@@ -1,0 +1,142 @@
+"""The search index: built into the output from the staged pages, or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from archive_site import ARTICLES, NOW, build_site, config_for, write_site
+from lxml import html
+
+from generator.build import build
+from generator.cli import main
+from generator.errors import BuildFailed, DatelineError
+from generator.search import pagefind_executable
+
+RAID = "2024/08/31/forces-raid-desert-hideouts/"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("search"), search=True)
+
+
+def test_pagefind_binary_comes_from_the_python_package() -> None:
+    executable = pagefind_executable()
+    assert executable.is_file()
+    assert os.access(executable, os.X_OK)
+
+
+def test_build_writes_a_pagefind_index_of_every_article(out: Path) -> None:
+    bundle = out / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert (bundle / "pagefind-ui.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(ARTICLES)
+    assert list(bundle.glob("fragment/*.pf_fragment"))
+
+
+def test_search_page_holds_the_search_box_under_the_base_path(out: Path) -> None:
+    page = html.fromstring((out / "search" / "index.html").read_bytes())
+    box = page.get_element_by_id("search")
+    assert box.get("data-bundle") == "/archive/pagefind/"
+    assert box.get("data-base-url") == "/archive/"
+    assert page.xpath('//input[@type="search"][@name="q"]')
+    assert page.xpath('//script[@src="/archive/static/search.js"]')
+
+
+def test_every_page_links_to_search(out: Path) -> None:
+    page = html.fromstring((out / "index.html").read_bytes())
+    assert page.xpath('//nav//a[@href="/archive/search/"]')
+
+
+def test_article_pages_mark_their_body_and_filters_for_the_index(out: Path) -> None:
+    page = html.fromstring((out / RAID / "index.html").read_bytes())
+    assert [a.get("class") for a in page.xpath("//*[@data-pagefind-body]")] == ["article"]
+    found: dict[str, list[str]] = {}
+    for tag in page.xpath("//*[@data-pagefind-filter]"):
+        found.setdefault(tag.get("data-pagefind-filter"), []).append(tag.text)
+    assert found == {
+        "tag": ["isis", "airstrikes"],
+        "region": ["Middle East", "Middle East › Iraq", "Middle East › Iraq › Anbar"],
+        "year": ["2024"],
+    }
+    assert page.xpath('//*[@data-pagefind-meta="date"]/text()') == ["31 August 2024"]
+    assert page.xpath("//*[@data-pagefind-filter]/ancestor::*[@data-pagefind-ignore][@hidden]")
+
+
+def test_listing_pages_are_left_out_of_the_index(out: Path) -> None:
+    assert "data-pagefind-body" not in (out / "tags" / "floods" / "index.html").read_text()
+
+
+def test_search_off_builds_no_index_no_search_page_and_no_link(tmp_path: Path) -> None:
+    out = build_site(tmp_path, settings="search = false\n", search=None)
+    assert not (out / "pagefind").exists()
+    assert not (out / "search").exists()
+    assert "/archive/search/" not in (out / "index.html").read_text()
+    assert "data-pagefind-filter" not in (out / RAID / "index.html").read_text()
+
+
+def test_failing_search_index_leaves_the_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_for(write_site(tmp_path), search=True)
+    build(config, now=NOW)
+    before = {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()}
+    (config.content_dir / "2024" / "raid.md").write_text(
+        dedent(ARTICLES["content/2024/raid.md"]).replace("Forces raid", "Troops raid"), encoding="utf-8"
+    )
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: out of disk space' >&2\nexit 1\n")
+    failing.chmod(failing.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))  # Pagefind's own override
+    with pytest.raises(DatelineError, match="search index failed: Error: out of disk space"):
+        build(config, now=NOW)
+    assert {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.joinpath("site").iterdir()) == ["content", "output", "site.toml"]
+
+
+def test_missing_pagefind_binary_says_how_to_fix_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
+    with pytest.raises(DatelineError, match=r"pip install 'pagefind\[bin\]'.*search = false"):
+        build_site(tmp_path, search=True)
+
+
+def test_article_cannot_take_the_search_page_url(tmp_path: Path) -> None:
+    files = {"content/search.md": "---\ntitle: Search\ndate: 2024-01-01\n---\n\nx\n"}
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path, files, settings='[permalinks]\narticle = "/{slug}/"\n', search=True)
+    assert [str(e) for e in failed.value.errors] == [
+        f"{tmp_path / 'site' / 'content' / 'search.md'}:2: URL /search/ is also wanted by the search page"
+    ]
+
+
+def test_no_search_flag_builds_without_the_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = write_site(tmp_path)
+    assert main(["build", "--site", str(site), "--no-search"]) == 0
+    assert (site / "output" / "index.html").is_file()
+    assert not (site / "output" / "pagefind").exists()
+
+
+def test_failed_index_is_reported_in_one_line_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    assert main(["build", "--site", str(write_site(tmp_path))]) == 1
+    error = capsys.readouterr().err
+    assert error == "dateline: building the search index failed: /bin/false exited with status 1\n"
+    assert "Traceback" not in error
+    assert not (tmp_path / "site" / "output").exists()
+
+
+def test_rebuilding_an_unchanged_archive_with_search_writes_nothing(tmp_path: Path) -> None:
+    config = config_for(write_site(tmp_path), search=True)
+    build(config, now=NOW)
+    first = {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()}
+    for _ in range(3):  # Pagefind's own filter order changes from run to run
+        assert build(config, now=NOW).written == 0
+    assert {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()} == first

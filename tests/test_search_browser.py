@@ -1,0 +1,174 @@
+"""Search in a real browser: headless Chromium on a built archive published under /archive/."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from archive_site import build_site
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+expect.set_options(timeout=45_000)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+ARTICLES = {
+    "content/2024/talks.md": """\
+        ---
+        title: "Envoys meet for ceasefire talks"
+        date: 2024-03-04T10:00:00+01:00
+        region: europe/switzerland
+        tags: [diplomacy]
+        ---
+
+        Envoys met in Geneva to discuss a ceasefire along the front line.
+        """,
+    "content/2023/violations.md": """\
+        ---
+        title: "Shelling breaks the ceasefire"
+        date: 2023-07-21T06:00:00+03:00
+        region: middle-east/syria
+        tags: [airstrikes]
+        ---
+
+        Shelling overnight broke the ceasefire in the north of the country.
+        """,
+    "content/2022/harvest.md": """\
+        ---
+        title: "Ceasefire lets farmers bring in the harvest"
+        date: 2022-09-15T08:00:00+02:00
+        region: europe/ukraine
+        tags: [agriculture]
+        ---
+
+        A local ceasefire let farmers bring in the wheat harvest before the rains.
+        """,
+    "content/2021/budget.md": """\
+        ---
+        title: "Parliament passes the budget"
+        date: 2021-12-20T18:00:00Z
+        region: europe/sweden
+        tags: [budget]
+        ---
+
+        Parliament passed the budget after a late-night vote.
+        """,
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built archive served at http://127.0.0.1:PORT/archive/, as if published there."""
+    root = tmp_path_factory.mktemp("browser")
+    www = root / "www"
+    build_site(root, ARTICLES, search=True, output_dir=www / "archive")
+    handler = functools.partial(_QuietHandler, directory=str(www))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    context.set_default_timeout(45_000)  # generous: the machine may be busy with other builds
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def search(page: Page, archive_url: str, query: str) -> None:
+    page.goto(archive_url + "search/")
+    page.locator(".pagefind-ui__search-input").fill(query)
+
+
+def result_titles(page: Page) -> list[str]:
+    return page.locator(".pagefind-ui__result-link").all_inner_texts()
+
+
+def test_typing_a_query_finds_the_matching_articles(page: Page, archive_url: str) -> None:
+    search(page, archive_url, "ceasefire")
+    expect(page.locator(".pagefind-ui__result")).to_have_count(3)
+    assert sorted(result_titles(page)) == [
+        "Ceasefire lets farmers bring in the harvest",
+        "Envoys meet for ceasefire talks",
+        "Shelling breaks the ceasefire",
+    ]
+
+
+def test_following_a_result_opens_its_article(page: Page, archive_url: str) -> None:
+    search(page, archive_url, "geneva")
+    link = page.locator(".pagefind-ui__result-link")
+    expect(link).to_have_count(1)
+    link.click()
+    page.wait_for_url(archive_url + "2024/03/04/envoys-meet-for-ceasefire-talks/")
+    expect(page.locator("h1")).to_have_text("Envoys meet for ceasefire talks")
+
+
+def test_results_show_the_article_date(page: Page, archive_url: str) -> None:
+    search(page, archive_url, "shelling")
+    expect(page.locator(".pagefind-ui__result .search-date")).to_have_text("21 July 2023")
+
+
+def test_a_tag_filter_narrows_the_results(page: Page, archive_url: str) -> None:
+    search(page, archive_url, "ceasefire")
+    expect(page.locator(".pagefind-ui__result")).to_have_count(3)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Tag").click()
+    page.get_by_label("airstrikes").check()
+    expect(page.locator(".pagefind-ui__result")).to_have_count(1)
+    assert result_titles(page) == ["Shelling breaks the ceasefire"]
+
+
+def test_a_region_filter_includes_its_sub_regions(page: Page, archive_url: str) -> None:
+    search(page, archive_url, "ceasefire")
+    page.locator("summary.pagefind-ui__filter-name", has_text="Region").click()
+    page.locator('input[name="region"][value="Europe"]').check()
+    expect(page.locator(".pagefind-ui__result")).to_have_count(2)
+    assert sorted(result_titles(page)) == [
+        "Ceasefire lets farmers bring in the harvest",
+        "Envoys meet for ceasefire talks",
+    ]
+
+
+def test_a_year_filter_narrows_the_results(page: Page, archive_url: str) -> None:
+    search(page, archive_url, "ceasefire")
+    page.locator("summary.pagefind-ui__filter-name", has_text="Year").click()
+    page.locator('input[name="year"][value="2022"]').check()
+    expect(page.locator(".pagefind-ui__result")).to_have_count(1)
+    assert result_titles(page) == ["Ceasefire lets farmers bring in the harvest"]
+
+
+def test_a_query_in_the_address_is_searched_on_arrival(page: Page, archive_url: str) -> None:
+    page.goto(archive_url + "search/?q=budget")
+    expect(page.locator(".pagefind-ui__result-link")).to_have_text(["Parliament passes the budget"])
