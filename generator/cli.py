@@ -75,6 +75,22 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--region", default="", help="region path, e.g. middle-east/iraq/anbar")
     new_cmd.add_argument("--tags", default="", help="comma-separated tags, e.g. floods,ports")
     _site_options(new_cmd)
+
+    # --- serve: live-reload preview (generator/serve.py) ---
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="preview the site with live reload",
+        description="Build the site into .dateline-cache/serve/, serve it on this machine and "
+        "rebuild and reload open pages on every save. Never touches output/.",
+    )
+    _site_options(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; a busy port moves to the next)"
+    )
+    serve_cmd.add_argument("--base-url", help="override base_url from site.toml (its path is served)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
+    # --- end serve ---
     return parser
 
 
@@ -93,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
             print(new_article(config, args.title, args.region, tags))
             return 0
+        if args.command == "serve":  # live-reload preview: generator/serve.py
+            from generator.serve import serve
+
+            return serve(args.site, args.host, args.port, args.base_url, args.drafts)
         config = load_config(
             args.site,
             drafts=args.drafts or None,
