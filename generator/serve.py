@@ -8,7 +8,7 @@ Four parts, each on its own thread:
   ``templates/``, ``static/`` and ``site.toml`` only: reading a file emits opened/closed
   events, and reacting to those rebuilds forever (watchdog #949);
 - the rebuilder debounces a burst of events (editors save through a temporary file and a
-  rename) into one ``build.build`` and compares the built tree before and after it;
+  rename) into one ``build.build``, then checks which pages open tabs show have changed;
 - each open page holds a Server-Sent Events stream, added to served HTML only, that swaps
   stylesheets, reloads changed pages and shows build errors over the page.
 """
@@ -90,7 +90,7 @@ class Located:
     """What a request path names: a ``file``, a ``redirect``, ``missing`` or ``forbidden``."""
 
     kind: str
-    path: Path | None = None
+    path: Path | None = None  # for ``missing``: the file that would answer, once built
     location: str = ""
 
 
@@ -117,10 +117,11 @@ def locate(root: Path, base_path: str, raw_path: str) -> Located:
     inner = parts[len(base) :]
     if any(part.startswith(".") for part in inner):
         return Located("missing")  # the build never publishes dotfiles; its marker stays private
+    wanted = root.joinpath(*inner, *(["index.html"] if decoded.endswith("/") else []))
     try:
         target = root.joinpath(*inner).resolve(strict=True)
     except (OSError, RuntimeError):
-        return Located("missing")
+        return Located("missing", wanted)
     if not target.is_relative_to(root):
         return Located("forbidden")  # a symlink that leads outside the build
     if target.is_dir():
@@ -132,11 +133,11 @@ def locate(root: Path, base_path: str, raw_path: str) -> Located:
         try:
             target = target.resolve(strict=True)
         except (OSError, RuntimeError):
-            return Located("missing")
+            return Located("missing", wanted)
         if not target.is_relative_to(root):
             return Located("forbidden")
     if not target.is_file():
-        return Located("missing")
+        return Located("missing", wanted)
     return Located("file", target)
 
 
@@ -183,39 +184,66 @@ def is_loopback(host: str) -> bool:
 # --- What changed between builds --------------------------------------------------------
 
 
-Snapshot = dict[str, tuple[int, int]]
+Stamp = tuple[int, int, int] | None  # (inode, mtime, size) of a file; None when missing
+TRACK_LIMIT = 10_000  # files remembered; the oldest are forgotten first
 
 
-def snapshot(root: Path) -> Snapshot:
-    """Relative path -> (mtime, size) of every built file; the build leaves unchanged files
-    alone, so their mtimes stay."""
-    files: Snapshot = {}
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            elif entry.is_file(follow_symlinks=False):
-                stat = entry.stat(follow_symlinks=False)
-                files[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
-    return files
+class Tracker:
+    """The stamp of every file a tab may be showing, as it was when it was served.
+
+    After a build only these files are compared, not the whole built tree: a stat per page
+    someone has open, instead of tens of thousands on a large archive. A file replaced by the
+    build gets a new inode, so a rewrite is seen even within one mtime tick.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._stamps: dict[str, Stamp] = {}
+
+    def served(self, name: str, stamp: Stamp) -> None:
+        with self._lock:
+            self._stamps.pop(name, None)
+            self._stamps[name] = stamp
+            if len(self._stamps) > TRACK_LIMIT:
+                del self._stamps[next(iter(self._stamps))]
+
+    def changed(self) -> frozenset[str]:
+        """Names whose file differs from what was last served (written, added or removed)."""
+        with self._lock:
+            known = dict(self._stamps)
+        now = {name: stamp_of(self.root / name) for name in known}
+        changed = frozenset(name for name, stamp in now.items() if stamp != known[name])
+        with self._lock:
+            for name in changed:
+                if self._stamps.get(name) == known[name]:  # unless a request saw it meanwhile
+                    self._stamps[name] = now[name]
+        return changed
 
 
-def changed_urls(before: Snapshot, after: Snapshot, base_path: str) -> frozenset[str]:
-    """The URLs (with the base path) whose files were written, added or removed."""
-    names = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-    return frozenset(base_path + (name[: -len("index.html")] if _is_index(name) else name) for name in names)
+def stamp_of(path: Path) -> Stamp:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
-def _is_index(name: str) -> bool:
-    return name == "index.html" or name.endswith("/index.html")
+def read_stamped(path: Path) -> tuple[bytes, Stamp] | None:
+    """A file's bytes and the stamp of exactly that file, even if a build replaces it now."""
+    try:
+        with path.open("rb") as file:
+            stat = os.fstat(file.fileno())
+            return file.read(), (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return None
+
+
+def url_of(name: str, base_path: str) -> str:
+    """``2024/a/index.html`` -> ``/base/2024/a/``: the URL a tab shows for a built file."""
+    if name == "index.html" or name.endswith("/index.html"):
+        name = name[: -len("index.html")]
+    return base_path + name
 
 
 # --- The reload channel -----------------------------------------------------------------
@@ -237,16 +265,17 @@ class Hub:
         self._token = secrets.token_hex(8)  # a new server means pages must reload
         self._version = 0
         self._errors: tuple[str, ...] = ()
-        self._history: list[tuple[int, frozenset[str]]] = []
+        self._history: list[tuple[int, frozenset[str] | None]] = []
         self._closed = False
 
     def state(self) -> State:
         with self._cond:
             return State(self._token, self._version, self._errors, self._closed)
 
-    def built(self, changed: frozenset[str]) -> None:
+    def built(self, changed: frozenset[str] | None) -> None:
+        """A good build; ``changed`` holds the URLs it changed, None for all of them."""
         with self._cond:
-            if changed:
+            if changed is None or changed:
                 self._version += 1
                 self._history = [*self._history[-HISTORY + 1 :], (self._version, changed)]
             self._errors = ()
@@ -274,6 +303,8 @@ class Hub:
             urls: set[str] = set()
             for number, changed in self._history:
                 if number > version:
+                    if changed is None:
+                        return None
                     urls |= changed
             return sorted(urls)
 
@@ -297,6 +328,7 @@ class Preview:
         self.base_path = base_path
         self.host = host
         self.hub = hub
+        self.tracker = Tracker(self.root)
         self.client = (Path(__file__).parent / "serve_client.js").read_text(encoding="utf-8")
 
     def inject(self, page: bytes, version: int, missing: bool) -> bytes:
@@ -361,22 +393,29 @@ class Handler(BaseHTTPRequestHandler):
         elif found.kind == "forbidden":
             self._send(HTTPStatus.FORBIDDEN, b"Forbidden\n", "text/plain; charset=utf-8", body)
         elif found.kind == "file" and found.path is not None:
-            data = _read(found.path)
-            if data is None:  # removed by a rebuild between locating and reading
+            read = read_stamped(found.path)
+            if read is None:  # removed by a rebuild between locating and reading
                 self._not_found(version, body)
                 return
+            data, stamp = read
+            preview.tracker.served(found.path.relative_to(preview.root).as_posix(), stamp)
             kind = content_type(found.path)
             if kind.startswith("text/html"):
                 data = preview.inject(data, version, missing=False)
             self._send(HTTPStatus.OK, data, kind, body)
         else:
+            if found.path is not None:  # a tab on a page yet to be written reloads once it is
+                preview.tracker.served(found.path.relative_to(preview.root).as_posix(), None)
             self._not_found(version, body)
 
     def _not_found(self, version: int, body: bool) -> None:
         preview = self.server.preview
         found = locate(preview.root, preview.base_path, preview.base_path + "404.html")
-        page = _read(found.path) if found.path is not None else None
-        if page is None:
+        read = read_stamped(found.path) if found.kind == "file" and found.path is not None else None
+        if read is not None and found.path is not None:
+            page = read[0]
+            preview.tracker.served(found.path.relative_to(preview.root).as_posix(), read[1])
+        else:
             page = b"<!DOCTYPE html><title>Not found</title><body><h1>Not found</h1></body>"
         self._send(
             HTTPStatus.NOT_FOUND,
@@ -436,13 +475,6 @@ class Handler(BaseHTTPRequestHandler):
                     break
                 self.wfile.write(b": keep-alive\n\n")  # fails once the tab is gone
                 self.wfile.flush()
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def listen(host: str, port: int, err: TextIO) -> PreviewServer:
@@ -551,13 +583,13 @@ class Rebuilder:
         self.preview = preview
         self.out = out
         self.err = err
-        self.files = snapshot(preview.root)
 
     def rebuild(self, because: list[Path]) -> None:
         started = time.perf_counter()
         clock = time.strftime("%H:%M:%S")
         try:
             config = self.load()
+            moved = config.base_path != self.preview.base_path
             self.preview.base_path = config.base_path
             report = build.build(config)
         except BuildFailed as failed:
@@ -569,10 +601,13 @@ class Rebuilder:
         except Exception as error:  # a bug must not take the preview down with it
             self._failed(clock, [f"internal error: {error!r}"])
             return
-        after = snapshot(self.preview.root)
-        changed = changed_urls(self.files, after, config.base_path)
-        self.files = after
-        self.preview.hub.built(changed)
+        if moved:
+            self.preview.hub.built(None)  # every open URL changed: reload them all
+        elif report.written or report.removed:
+            changed = self.preview.tracker.changed()
+            self.preview.hub.built(frozenset(url_of(name, config.base_path) for name in changed))
+        else:
+            self.preview.hub.built(frozenset())  # clears errors; nothing to reload
         for warning in report.warnings:
             print(f"{self._shown(warning)} (warning)", file=self.err, flush=True)
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import http.client
 import json
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from serve_support import Served, article, sample_site, save
 
-from generator.serve import host_allowed, is_loopback, locate
+from generator.serve import Tracker, host_allowed, is_loopback, locate, stamp_of
 
 ARTICLE = "/2024/08/31/floods/"
 
@@ -222,6 +223,7 @@ def test_a_content_error_keeps_the_last_good_site(served: Served, site: Path) ->
 
 def test_the_stream_names_the_pages_a_save_changed(served: Served, site: Path) -> None:
     stream = _open_stream(served, ARTICLE)
+    assert served.get("/2024/09/02/election/").status == 200  # open in another tab
     try:
         assert _message(stream)["changed"] == []
         path = site / "content" / "2024" / "floods.md"
@@ -281,6 +283,22 @@ def test_rebinding_host_headers_are_refused(host: str) -> None:
 @pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("::1", True), ("0.0.0.0", False)])
 def test_non_loopback_hosts_are_told_apart(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_the_tracker_sees_replaced_removed_and_new_files(tmp_path: Path) -> None:
+    for name in ("same.html", "edited.html", "gone.html"):
+        (tmp_path / name).write_text(name)
+    tracker = Tracker(tmp_path)
+    for name in ("same.html", "edited.html", "gone.html"):
+        tracker.served(name, stamp_of(tmp_path / name))
+    tracker.served("new.html", None)
+    replacement = tmp_path / "edited.tmp"
+    replacement.write_text("edited.html")  # same size: only the inode tells them apart
+    os.replace(replacement, tmp_path / "edited.html")
+    (tmp_path / "gone.html").unlink()
+    (tmp_path / "new.html").write_text("new")
+    assert tracker.changed() == {"edited.html", "gone.html", "new.html"}
+    assert tracker.changed() == set()
 
 
 # --- Helpers ------------------------------------------------------------------------------
