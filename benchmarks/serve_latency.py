@@ -128,7 +128,7 @@ def measure(site: Path, edits: int) -> dict[str, object]:
             css.parent.mkdir(parents=True, exist_ok=True)
             theme = (REPO / "templates" / "static" / "style.css").read_text(encoding="utf-8")
             save(css, theme)
-            server.wait_for(r"Built \d+ pages")
+            server.wait_for(r"(Built|Copied) ")
             page.wait_for_timeout(300)
             before = time.perf_counter()
             save(css, theme + "\nbody { background-color: rgb(1, 2, 3) !important; }\n")
@@ -138,7 +138,7 @@ def measure(site: Path, edits: int) -> dict[str, object]:
                 timeout=600_000,
             )
             css_latency = time.perf_counter() - before
-            server.wait_for(r"Built \d+ pages")
+            server.wait_for(r"(Built|Copied) ")
             css.unlink()
             browser.close()
     finally:

@@ -45,6 +45,7 @@ from watchdog.observers.polling import PollingObserver
 from generator import build, render
 from generator.config import SETTINGS_FILE, Config, load_config
 from generator.errors import BuildFailed, ContentError, DatelineError
+from generator.slugs import output_path
 
 EVENTS_PATH = "/__dateline/events"
 PORT_ATTEMPTS = 20  # a busy port moves to the next one, this many times at most
@@ -591,7 +592,8 @@ class Rebuilder:
             config = self.load()
             moved = config.base_path != self.preview.base_path
             self.preview.base_path = config.base_path
-            report = build.build(config)
+            copied = None if moved else self._copy_static(config, because)
+            report = build.build(config) if copied is None else None
         except BuildFailed as failed:
             self._failed(clock, [self._shown(error) for error in failed.errors])
             return
@@ -602,20 +604,52 @@ class Rebuilder:
             self._failed(clock, [f"internal error: {error!r}"])
             return
         if moved:
-            self.preview.hub.built(None)  # every open URL changed: reload them all
-        elif report.written or report.removed:
+            self.preview.hub.built(None)  # every URL an open tab shows has changed
+        elif copied or (report is not None and (report.written or report.removed)):
             changed = self.preview.tracker.changed()
             self.preview.hub.built(frozenset(url_of(name, config.base_path) for name in changed))
         else:
             self.preview.hub.built(frozenset())  # clears errors; nothing to reload
-        for warning in report.warnings:
-            print(f"{self._shown(warning)} (warning)", file=self.err, flush=True)
-        print(
-            f"{clock} Built {report.pages} pages in {time.perf_counter() - started:.2f}s: "
-            f"{report.written} written, {report.removed} removed{self._cause(because)}",
-            file=self.out,
-            flush=True,
-        )
+        seconds = time.perf_counter() - started
+        if report is None:
+            done = f"Copied {copied} static file{'s' * (copied != 1)} in {seconds:.2f}s"
+        else:
+            for warning in report.warnings:
+                print(f"{self._shown(warning)} (warning)", file=self.err, flush=True)
+            done = (
+                f"Built {report.pages} pages in {seconds:.2f}s: "
+                f"{report.written} written, {report.removed} removed"
+            )
+        print(f"{clock} {done}{self._cause(because)}", file=self.out, flush=True)
+
+    def _copy_static(self, config: Config, because: list[Path]) -> int | None:
+        """Copy edited static files straight into the build, or None when a build is needed.
+
+        A stylesheet or image changes no page, so it needs no build: on a large archive this
+        turns a CSS edit from a full build into a file copy. Anything else, a deletion, or a
+        save while the build is broken (the fix may be elsewhere) goes through the build.
+        """
+        folders = [d / "static" for d in render.template_dirs(config)] + [config.static_dir]
+        folders = [folder.resolve() for folder in folders]
+        if not because or self.preview.hub.state().errors:
+            return None
+        if not all(p.is_file() and any(p.is_relative_to(f) for f in folders) for p in because):
+            return None
+        urls = {source.resolve(): url for url, source in build.static_files(config).items()}
+        if not all(path.resolve() in urls for path in because):
+            return None  # shadowed by a file of the same name that wins, or a hidden one
+        copied = 0
+        for path in dict.fromkeys(p.resolve() for p in because):
+            target = output_path(self.preview.root, urls[path])
+            data = path.read_bytes()
+            if read_stamped(target) is not None and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.copying")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)  # atomic: a tab never reads half a stylesheet
+            copied += 1
+        return copied
 
     def _failed(self, clock: str, errors: list[str]) -> None:
         self.preview.hub.failed(tuple(errors))

@@ -210,6 +210,27 @@ def test_site_toml_changes_rebuild(served: Served, site: Path) -> None:
     assert "Renamed Archive" in served.get("/").text
 
 
+def test_a_stylesheet_edit_is_copied_without_a_build(served: Served, site: Path) -> None:
+    css = site / "templates" / "static" / "style.css"
+    save(css, css.read_text() + "\n.probe { color: red; }\n")
+    served.wait_for(r"Copied 1 static file in [\d.]+s \(templates/static/style\.css\)")
+    assert ".probe { color: red; }" in served.get("/static/style.css").text
+
+
+def test_a_deleted_static_file_goes_through_the_build(served: Served, site: Path) -> None:
+    (site / "static" / "data.json").unlink()
+    served.wait_for(r"Built \d+ pages in [\d.]+s: 0 written, 1 removed \(static/data\.json\)")
+    assert served.get("/data.json").status == 404
+
+
+def test_a_stylesheet_edit_while_the_build_is_broken_rebuilds(served: Served, site: Path) -> None:
+    save(site / "content" / "2024" / "election.md", "---\ntitle: [unclosed\n---\n")
+    served.wait_for(r"Build failed")
+    css = site / "templates" / "static" / "style.css"
+    save(css, css.read_text() + "\n.probe { color: red; }\n")
+    served.wait_for(r"Build failed")  # the overlay stays until the content is fixed
+
+
 def test_a_content_error_keeps_the_last_good_site(served: Served, site: Path) -> None:
     save(site / "content" / "2024" / "floods.md", "---\ntitle: [unclosed\n---\nBody\n")
     served.wait_for(r"Build failed with 1 error")
