@@ -160,3 +160,21 @@ def test_a_template_edit_reloads_the_open_page(page: Page, served: Served, site:
     base = site / "templates" / "base.html"
     save(base, theme.read_text().replace("Skip to content", "Jump to the story"))
     page.wait_for_function("() => document.body.innerHTML.includes('Jump to the story')", timeout=WAIT)
+
+
+def test_open_tabs_reload_when_the_server_restarts(page: Page, site: Path) -> None:
+    first = Served(site)
+    open_page(page, first, ARTICLE)
+    first.stop()
+    (site / "content" / "2024" / "floods.md").write_text(
+        article(
+            "Floods close the port", "2024-08-31T09:00:00+00:00", "Rewritten while stopped.", slug="floods"
+        )
+    )
+    second = Served(site, port=first.port)
+    try:
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Rewritten while stopped.')", timeout=WAIT
+        )
+    finally:
+        second.stop()
