@@ -729,7 +729,7 @@ def _serve(
     out: TextIO,
     err: TextIO,
 ) -> None:
-    serve_dir = site_dir / ".dateline-cache" / "serve"
+    serve_dir = Config(site_dir).cache_dir / "serve"
     serve_dir.mkdir(parents=True, exist_ok=True)
     if not is_loopback(host):
         print(
@@ -755,17 +755,13 @@ def _serve(
     observer = watch(defaults, changes, err)  # before the first build, so no save is missed
     changes.on_new_root = lambda root: _add_root(observer, changes, root)
     rebuilder = Rebuilder(site_dir, load, preview, out, err)
-    rebuilder.rebuild([])
-    threads = [
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True),
-        threading.Thread(target=debounce, args=(changes, stop, rebuilder.rebuild), daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
-    print(
-        f"Serving http://{shown_host}:{bound_port}{preview.base_path} (Ctrl-C to stop)", file=out, flush=True
-    )
-    try:
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    try:  # Ctrl-C at any point from here on stops cleanly, even during the first build
+        rebuilder.rebuild([])
+        serving.start()
+        threading.Thread(target=debounce, args=(changes, stop, rebuilder.rebuild), daemon=True).start()
+        url = f"http://{shown_host}:{bound_port}{preview.base_path}"
+        print(f"Serving {url} (Ctrl-C to stop)", file=out, flush=True)
         while not stop.wait(0.2):
             pass
     except KeyboardInterrupt:
@@ -773,7 +769,8 @@ def _serve(
     finally:
         stop.set()
         hub.close()
-        server.shutdown()
+        if serving.is_alive():
+            server.shutdown()  # waits for serve_forever, which must be running
         server.server_close()
         observer.stop()
         observer.join(timeout=1)

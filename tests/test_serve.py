@@ -6,6 +6,7 @@ import html
 import http.client
 import json
 import os
+import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -165,6 +166,14 @@ def test_sigterm_stops_the_server_within_a_second(served: Served) -> None:
     started = time.monotonic()
     assert served.stop() == 0
     assert time.monotonic() - started < 1.0
+
+
+def test_ctrl_c_stops_the_server_within_a_second(served: Served) -> None:
+    started = time.monotonic()
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(timeout=5) == 0
+    assert time.monotonic() - started < 1.0
+    assert served.quiet_for(0.2)[-1:] == ["Stopped"]
 
 
 def test_sigterm_stops_the_server_with_a_tab_listening(served: Served) -> None:
