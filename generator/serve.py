@@ -365,8 +365,8 @@ class PreviewServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
-    server_version = "Dateline"
-    sys_version = ""
+    def version_string(self) -> str:
+        return "Dateline"
 
     def do_GET(self) -> None:
         self._respond(body=True)

@@ -20,14 +20,19 @@
     location.reload();
   }
 
+  // The server names files as they are on disk; the browser's paths are percent-encoded.
+  function decoded(path) {
+    try { return decodeURIComponent(path); } catch (error) { return path; }
+  }
+
   function here() {
-    return location.pathname.replace(/index\.html$/, "");
+    return decoded(location.pathname).replace(/index\.html$/, "");
   }
 
   function swapStylesheets(urls, version) {
     var links = Array.prototype.slice.call(document.querySelectorAll('link[rel="stylesheet"]'));
     var matching = links.filter(function (link) {
-      return urls.indexOf(new URL(link.href).pathname) !== -1;
+      return urls.indexOf(decoded(new URL(link.href).pathname)) !== -1;
     });
     // A changed file no link names directly (an @import) may affect any of them.
     (matching.length ? matching : links).forEach(function (link) {
