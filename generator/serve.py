@@ -104,8 +104,11 @@ def locate(root: Path, base_path: str, raw_path: str) -> Located:
     """
     if not raw_path.startswith("/"):
         return Located("forbidden")
-    decoded = unquote(raw_path, errors="strict") if _decodable(raw_path) else None
-    if decoded is None or "\0" in decoded or "\\" in decoded:
+    try:
+        decoded = unquote(raw_path, errors="strict")
+    except UnicodeDecodeError:
+        return Located("forbidden")
+    if "\0" in decoded or "\\" in decoded:
         return Located("forbidden")
     segments = decoded.split("/")
     if any(segment in (".", "..") for segment in segments):
@@ -140,14 +143,6 @@ def locate(root: Path, base_path: str, raw_path: str) -> Located:
     if not target.is_file():
         return Located("missing", wanted)
     return Located("file", target)
-
-
-def _decodable(raw_path: str) -> bool:
-    try:
-        unquote(raw_path, errors="strict")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def host_allowed(header: str | None, bound_host: str) -> bool:
@@ -365,6 +360,7 @@ class PreviewServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
+
     def version_string(self) -> str:
         return "Dateline"
 
@@ -691,7 +687,10 @@ def debounce(changes: Changes, stop: threading.Event, rebuild: Callable[[list[Pa
                 return
             if not changes.pending.is_set() or time.monotonic() - burst_started > DEBOUNCE_LIMIT:
                 break
-        rebuild(changes.take())
+        try:
+            rebuild(changes.take())
+        except Exception as error:  # keep watching: the next save may well succeed
+            print(f"dateline serve: rebuild failed: {error!r}", file=sys.stderr, flush=True)
 
 
 # --- The command ------------------------------------------------------------------------
