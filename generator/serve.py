@@ -140,6 +140,8 @@ def locate(root: Path, base_path: str, raw_path: str) -> Located:
             return Located("missing", wanted)
         if not target.is_relative_to(root):
             return Located("forbidden")
+    elif decoded.endswith("/"):
+        return Located("missing", wanted)  # a file is not a folder: /style.css/ names nothing
     if not target.is_file():
         return Located("missing", wanted)
     return Located("file", target)

@@ -66,6 +66,10 @@ def test_unknown_urls_get_the_sites_404_page(served: Served, site: Path) -> None
     assert "data-dateline=" in reply.text  # a 404 tab still follows the build
 
 
+def test_a_file_with_a_trailing_slash_is_not_found(served: Served) -> None:
+    assert served.get("/static/style.css/").status == 404
+
+
 def test_a_folder_without_its_slash_redirects_to_it(served: Served) -> None:
     reply = served.get(ARTICLE.rstrip("/"))
     assert (reply.status, reply.headers["Location"]) == (301, ARTICLE)
