@@ -100,6 +100,22 @@ def _parser() -> argparse.ArgumentParser:
         "(default: pip install -r requirements.txt, else pip install .)",
     )
     workflow_cmd.add_argument("--force", action="store_true", help="replace a workflow that differs")
+
+    # --- serve: live-reload preview (generator/serve.py) ---
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="preview the site with live reload",
+        description="Build the site into .dateline-cache/serve/, serve it on this machine and "
+        "rebuild and reload open pages on every save. Never touches output/.",
+    )
+    _site_options(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; a busy port moves to the next)"
+    )
+    serve_cmd.add_argument("--base-url", help="override base_url from site.toml (its path is served)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
+    # --- end serve ---
     return parser
 
 
@@ -122,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _publish(args)
         if args.command == "workflow":
             return _workflow(args)
+        if args.command == "serve":  # live-reload preview: generator/serve.py
+            from generator.serve import serve
+
+            return serve(args.site, args.host, args.port, args.base_url, args.drafts)
         config = load_config(
             args.site,
             drafts=args.drafts or None,

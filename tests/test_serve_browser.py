@@ -1,0 +1,180 @@
+"""Live reload as an editor sees it: real headless Chromium on a running ``dateline serve``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from serve_support import Served, article, sample_site, save
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTICLE = "/2024/08/31/floods/"
+WAIT = 15_000  # ms; a rebuild of this small site takes well under a second
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return sample_site(tmp_path / "site")
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[Served]:
+    server = Served(site)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def open_page(page: Page, served: Served, path: str) -> None:
+    page.goto(served.origin + path)
+    page.wait_for_function("() => window.EventSource && document.querySelector('script[data-dateline]')")
+    page.evaluate("() => { window.notReloaded = true; }")  # gone if the page ever reloads
+
+
+def test_an_open_article_shows_an_edit_without_the_test_reloading_it(
+    page: Page, served: Served, site: Path
+) -> None:
+    open_page(page, served, ARTICLE)
+    path = site / "content" / "2024" / "floods.md"
+    save(path, path.read_text().replace("Paragraph 5 of the flood report.", "The harbour reopened today."))
+    page.wait_for_function(
+        "() => document.body.innerText.includes('The harbour reopened today.')", timeout=WAIT
+    )
+
+
+def test_a_reload_keeps_the_scroll_position(page: Page, served: Served, site: Path) -> None:
+    page.set_viewport_size({"width": 800, "height": 400})
+    open_page(page, served, ARTICLE)
+    page.evaluate("() => window.scrollTo(0, 900)")
+    page.wait_for_function("() => window.scrollY === 900")
+    path = site / "content" / "2024" / "floods.md"
+    save(path, path.read_text().replace("Paragraph 100 of", "Paragraph one hundred of"))
+    page.wait_for_function("() => document.body.innerText.includes('Paragraph one hundred of')", timeout=WAIT)
+    page.wait_for_function("() => window.scrollY === 900", timeout=WAIT)
+
+
+def test_a_page_that_did_not_change_is_not_reloaded(page: Page, served: Served, site: Path) -> None:
+    open_page(page, served, "/2024/09/02/election/")
+    path = site / "content" / "2024" / "floods.md"
+    save(path, path.read_text().replace("Paragraph 9 of", "Paragraph nine of"))
+    served.wait_for(r"Built \d+ pages")
+    page.wait_for_timeout(500)  # time for a reload to happen, were one coming
+    assert page.evaluate("() => window.notReloaded") is True
+
+
+def test_a_css_edit_applies_without_navigation(page: Page, served: Served, site: Path) -> None:
+    open_page(page, served, ARTICLE)
+    before = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert before != "rgb(1, 2, 3)"
+    css = site / "templates" / "static" / "style.css"
+    save(css, css.read_text() + "\nbody { background-color: rgb(1, 2, 3) !important; }\n")
+    page.wait_for_function(
+        "() => getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", timeout=WAIT
+    )
+    assert page.evaluate("() => window.notReloaded") is True
+
+
+def test_broken_front_matter_shows_an_overlay_naming_the_file_and_the_fix_clears_it(
+    page: Page, served: Served, site: Path
+) -> None:
+    open_page(page, served, ARTICLE)
+    path = site / "content" / "2024" / "election.md"
+    good = path.read_text()
+    save(path, "---\ntitle: [unclosed\ndate: 2024-09-02\n---\n\nBody.\n")
+    overlay = page.locator("#dateline-errors")
+    overlay.wait_for(timeout=WAIT)
+    assert "content/2024/election.md:" in overlay.inner_text()
+    assert "Floods close the port" in page.inner_text("main")  # the last good build stays
+    save(path, good)
+    overlay.wait_for(state="detached", timeout=WAIT)
+
+
+def test_the_overlay_appears_in_every_open_tab(browser: Browser, served: Served, site: Path) -> None:
+    context = browser.new_context()
+    try:
+        tabs = [context.new_page(), context.new_page()]
+        open_page(tabs[0], served, ARTICLE)
+        open_page(tabs[1], served, "/tags/")
+        save(site / "content" / "2024" / "election.md", "---\ntitle: [unclosed\n---\n")
+        for tab in tabs:
+            tab.locator("#dateline-errors").wait_for(timeout=WAIT)
+            assert "content/2024/election.md:" in tab.locator("#dateline-errors").inner_text()
+    finally:
+        context.close()
+
+
+def test_a_tab_opened_while_the_build_is_broken_shows_the_overlay(
+    page: Page, served: Served, site: Path
+) -> None:
+    save(site / "content" / "2024" / "election.md", "---\ntitle: [unclosed\n---\n")
+    served.wait_for(r"Build failed")
+    page.goto(served.origin + ARTICLE)
+    page.locator("#dateline-errors").wait_for(timeout=WAIT)
+
+
+def test_a_new_article_appears_on_an_open_home_page(page: Page, served: Served, site: Path) -> None:
+    open_page(page, served, "/")
+    save(
+        site / "content" / "2024" / "storm.md",
+        article("Storm reaches the coast", "2024-09-05T09:00:00+00:00", "Winds rose.", slug="storm"),
+    )
+    page.wait_for_function("() => document.body.innerText.includes('Storm reaches the coast')", timeout=WAIT)
+
+
+def test_a_missing_page_tab_shows_the_page_once_it_exists(page: Page, served: Served, site: Path) -> None:
+    open_page(page, served, "/2024/09/05/storm/")
+    assert "Page not found" in page.inner_text("body")
+    save(
+        site / "content" / "2024" / "storm.md",
+        article("Storm reaches the coast", "2024-09-05T09:00:00+00:00", "Winds rose.", slug="storm"),
+    )
+    page.wait_for_function("() => document.body.innerText.includes('Winds rose.')", timeout=WAIT)
+
+
+def test_a_template_edit_reloads_the_open_page(page: Page, served: Served, site: Path) -> None:
+    open_page(page, served, ARTICLE)
+    theme = Path(__file__).resolve().parent.parent / "templates" / "base.html"
+    base = site / "templates" / "base.html"
+    save(base, theme.read_text().replace("Skip to content", "Jump to the story"))
+    page.wait_for_function("() => document.body.innerHTML.includes('Jump to the story')", timeout=WAIT)
+
+
+def test_open_tabs_reload_when_the_server_restarts(page: Page, site: Path) -> None:
+    first = Served(site)
+    open_page(page, first, ARTICLE)
+    first.stop()
+    (site / "content" / "2024" / "floods.md").write_text(
+        article(
+            "Floods close the port", "2024-08-31T09:00:00+00:00", "Rewritten while stopped.", slug="floods"
+        )
+    )
+    second = Served(site, port=first.port)
+    try:
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Rewritten while stopped.')", timeout=WAIT
+        )
+    finally:
+        second.stop()
