@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--output", type=Path, help="output folder (default: SITE/output)")
     build_cmd.add_argument("--base-url", help="override base_url from site.toml")
     build_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
+    build_cmd.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="processes for parsing and rendering (default: all cores)"
+    )
+    build_cmd.add_argument(
+        "--no-cache", action="store_true", help="ignore .dateline-cache/ and build everything from scratch"
+    )
 
     check_cmd = commands.add_parser(
         "check",
@@ -99,8 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_url=getattr(args, "base_url", None),
             output_dir=getattr(args, "output", None),
         )
-        run = build if args.command == "build" else check
-        report = run(config, progress=_progress)
+        if args.command == "build":
+            report = build(config, progress=_progress, jobs=args.jobs, use_cache=not args.no_cache)
+        else:
+            report = check(config, progress=_progress)
         for warning in report.warnings:
             print(f"{warning} (warning)", file=sys.stderr)
         if args.command == "build":

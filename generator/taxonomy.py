@@ -253,8 +253,10 @@ def _related(
         candidates.discard(i)
         scored = []
         for j in candidates:
-            score = sum(weight[g] for g in tags_of[i] & tags_of[j])
-            score += sum(weight[g] for g in regions_of[i] & regions_of[j]) / 2
+            # fsum: exact, so the score does not depend on set order (which changes with the
+            # process's string hashing) and ties break the same way in every build
+            score = math.fsum(weight[g] for g in tags_of[i] & tags_of[j])
+            score += math.fsum(weight[g] for g in regions_of[i] & regions_of[j]) / 2
             scored.append((-score, abs(i - j), articles[j].url, j))
         scored.sort()
         related[article.url] = tuple(articles[j] for *_, j in scored[:count])
