@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve lint format clean
+.PHONY: build test serve lint format clean bench
 
 build: $(STAMP)
 	$(BIN)/dateline build
@@ -37,6 +37,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Dateline against Hugo on generated archives (needs ../shared/bench/); see README, Speed.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf output .dateline-cache
