@@ -112,7 +112,8 @@ def build(
     articles.save()  # parsed articles are worth keeping even when the build fails below
     if loaded.errors:
         raise BuildFailed(loaded.errors)
-    site = taxonomy.index(loaded.articles, config, now)
+    related = incremental.load_related(config) if use_cache else None
+    site = taxonomy.index(loaded.articles, config, now, related_memo=related)
     plan = pages.plan(site)
     custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != render.theme_dir().resolve()
     fingerprints = incremental.Fingerprints(
@@ -140,6 +141,7 @@ def build(
     if use_cache:
         outputs = tuple(sorted(staging.expected))
         due = incremental.next_due(loaded.articles, config, now)
+        incremental.save_related(config, related)
         incremental.save_state(
             config,
             incremental.State(

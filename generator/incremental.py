@@ -38,6 +38,7 @@ from generator.taxonomy import Period, Region, Site, Term
 RACY_SECONDS = 2
 SHARDS = 32
 STATE_FILE = "state.bin"
+RELATED_FILE = "related.bin"
 
 # -- the input stamp -----------------------------------------------------------------------------
 
@@ -111,6 +112,21 @@ def load_state(config: Config) -> State | None:
 
 def save_state(config: Config, state: State) -> None:
     cache.store(config.cache_dir / STATE_FILE, _state_key(config), state.__dict__)
+
+
+def load_related(config: Config) -> dict[str, Any]:
+    """Related articles from the last build (see ``taxonomy.index``); empty when unknown."""
+    data = cache.load(config.cache_dir / RELATED_FILE, _state_key(config))
+    if not isinstance(data, dict):
+        return {}
+    data["saved"] = data.get("key")  # the same object until indexing computes a new key
+    return data
+
+
+def save_related(config: Config, related: dict[str, Any] | None) -> None:
+    if related and related.get("saved") is not related.get("key"):
+        related["saved"] = related["key"]
+        cache.store(config.cache_dir / RELATED_FILE, _state_key(config), related)
 
 
 def unchanged(state: State, stamp: str | None, now: datetime, out_dir: Path) -> bool:
