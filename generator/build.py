@@ -96,14 +96,15 @@ def build(
     processes (default: every core).
     """
     started = time.perf_counter()
+    started_ns = time.time_ns()
     check_output_dir(config.out_dir, [config.site_dir])
     now = now or datetime.now(UTC)
     jobs = jobs or parallel.default_jobs()
     paths = content.discover(config.content_dir)
     statics = static_files(config)
     state = incremental.load_state(config) if use_cache else None
-    stamp = incremental.input_stamp(config, paths, statics.values())
-    if state is not None and incremental.unchanged(state, stamp, now, config.out_dir):
+    seen = incremental.inputs(config, paths, statics.values())
+    if state is not None and incremental.unchanged(state, seen, now, config.out_dir):
         warnings = cache.errors_from(state.warnings)
         return Report(state.articles, state.pages, 0, 0, time.perf_counter() - started, warnings)
 
@@ -145,7 +146,14 @@ def build(
         incremental.save_state(
             config,
             incremental.State(
-                stamp, due, len(site.articles), len(plan), cache.plain_errors(loaded.warnings), marks, outputs
+                seen.stamp(started_ns),
+                started_ns,
+                due,
+                len(site.articles),
+                len(plan),
+                cache.plain_errors(loaded.warnings),
+                marks,
+                outputs,
             ),
         )
     return Report(

@@ -12,8 +12,8 @@ Three levels, cheapest first:
    pages whose fingerprint changed, or whose file is missing, are rendered.
 
 Files modified within ``RACY_SECONDS`` of being stamped are never trusted by size and mtime
-alone (a same-size edit in the same clock tick would look unchanged); they are re-read and
-compared by content next time, as git does with its index.
+alone (a same-size edit in the same clock tick would look unchanged); they are compared by
+content next time, as git does with its index.
 """
 
 from __future__ import annotations
@@ -43,14 +43,6 @@ RELATED_FILE = "related.bin"
 # -- the input stamp -----------------------------------------------------------------------------
 
 
-def _stat(path: Path, racy_after: int) -> tuple[str, int, int] | None:
-    """(path, size, mtime), or None when the file is too fresh to be trusted by its stat."""
-    st = path.stat()
-    if st.st_mtime_ns >= racy_after:
-        return None
-    return str(path), st.st_size, st.st_mtime_ns
-
-
 def template_files(config: Config) -> list[Path]:
     return [
         path
@@ -60,20 +52,35 @@ def template_files(config: Config) -> list[Path]:
     ]
 
 
-def input_stamp(config: Config, content_paths: Sequence[Path], other_paths: Iterable[Path]) -> str | None:
-    """A digest of every input's stat, or None when some input is too fresh to trust."""
-    racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
+@dataclass(frozen=True)
+class Inputs:
+    """The stat of every input: content, templates, static files and ``site.toml``."""
+
+    config: Config
+    stats: tuple[tuple[str, int, int], ...]  # (path, size, mtime)
+
+    def stamp(self, reference_ns: int) -> str:
+        """A digest of the inputs as seen by a build started at ``reference_ns``. Files
+        modified within ``RACY_SECONDS`` before it are stamped with their content too, so a
+        same-size edit in the same clock tick is still noticed."""
+        racy_after = reference_ns - RACY_SECONDS * 1_000_000_000
+        entries = [
+            (path, size, mtime, cache.file_digest(Path(path).read_bytes()) if mtime >= racy_after else "")
+            for path, size, mtime in self.stats
+        ]
+        return cache.digest(cache.code_version(), repr(self.config), entries)
+
+
+def inputs(config: Config, content_paths: Sequence[Path], other_paths: Iterable[Path]) -> Inputs:
     settings = config.site_dir / "site.toml"
     paths = [*content_paths, *template_files(config), *other_paths]
     if settings.exists():
         paths.append(settings)
-    entries = []
+    stats = []
     for path in paths:
-        entry = _stat(path, racy_after)
-        if entry is None:
-            return None
-        entries.append(entry)
-    return cache.digest(cache.code_version(), repr(config), entries)
+        st = os.stat(path)
+        stats.append((str(path), st.st_size, st.st_mtime_ns))
+    return Inputs(config, tuple(stats))
 
 
 def templates_digest(config: Config) -> str:
@@ -89,7 +96,8 @@ def templates_digest(config: Config) -> str:
 class State:
     """What the last successful build left, to compare the next one against."""
 
-    stamp: str | None
+    stamp: str
+    started_ns: int  # the reference time of the stamp
     due: datetime | None  # the first scheduled article to come due after that build
     articles: int
     pages: int
@@ -129,9 +137,11 @@ def save_related(config: Config, related: dict[str, Any] | None) -> None:
         cache.store(config.cache_dir / RELATED_FILE, _state_key(config), related)
 
 
-def unchanged(state: State, stamp: str | None, now: datetime, out_dir: Path) -> bool:
+def unchanged(state: State, seen: Inputs, now: datetime, out_dir: Path) -> bool:
     """Whether a build would change nothing: same inputs, nothing come due, output whole."""
-    if stamp is None or state.stamp != stamp or (state.due is not None and now >= state.due):
+    if state.due is not None and now >= state.due:
+        return False
+    if seen.stamp(state.started_ns) != state.stamp:
         return False
     try:
         for relative in state.outputs:

@@ -289,3 +289,15 @@ def test_a_broken_template_in_a_parallel_build_is_reported_once(tmp_path: Path) 
     assert len(failed.value.errors) == 1
     assert "'nope' is undefined" in str(failed.value.errors[0])
     assert not (site / "output").exists()
+
+
+def test_a_same_size_edit_in_the_same_clock_tick_is_noticed(site: Path, tmp_path: Path) -> None:
+    path = site / "content" / "story-006.md"
+    path.write_text(article(6, body="Version A of the body."))  # fresh: within the racy window
+    incremental_build(site)
+    stat = path.stat()
+    path.write_text(article(6, body="Version B of the body."))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    incremental_build(site)
+    assert "Version B" in (site / "output/2024/07/07/story-number-6/index.html").read_text()
+    assert_same_as_cold(site, tmp_path)
