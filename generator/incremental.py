@@ -250,16 +250,18 @@ def load_articles(
     skipped: dict[int, ContentError] = {}
     todo: list[int] = []
     relatives: list[str] = []
+    prefix = len(str(config.content_dir)) + 1  # paths from discover() lie under content/
     for number, path in enumerate(paths):
-        relative = path.relative_to(config.site_dir).as_posix()
+        name = str(path)
+        relative = "content/" + name[prefix:].replace(os.sep, "/")
         relatives.append(relative)
-        if path.is_symlink() and not path.resolve().is_relative_to(content_root):
+        if os.path.islink(name) and not path.resolve().is_relative_to(content_root):
             source = config.site_dir / path.relative_to(config.site_dir)
             skipped[number] = ContentError(source, 1, "symlink leads outside content/; skipped")
             continue
         entry = articles.get(relative)
         if entry is not None and entry[3] is not None:
-            st = path.stat()
+            st = os.stat(name)
             if entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
                 entries[number] = entry
                 tick()

@@ -301,3 +301,14 @@ def test_a_same_size_edit_in_the_same_clock_tick_is_noticed(site: Path, tmp_path
     incremental_build(site)
     assert "Version B" in (site / "output/2024/07/07/story-number-6/index.html").read_text()
     assert_same_as_cold(site, tmp_path)
+
+
+def test_a_site_given_as_a_relative_folder_builds_incrementally(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)
+    build.build(load_config(Path(".")), now=NOW, jobs=1)
+    write(site / "content" / "story-008.md", article(8, body="Edited from a relative site folder."))
+    report = build.build(load_config(Path(".")), now=NOW, jobs=1)
+    assert 0 < report.written < report.pages / 3
+    assert_same_as_cold(site, tmp_path)
