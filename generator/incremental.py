@@ -329,18 +329,24 @@ class Fingerprints:
         for period in site.periods.values():
             if len(period.parts) > 1:
                 self._children[period.parts[:-1]].append(period)
-        whole_site = cache.digest(
-            sorted((str(path), value) for path, value in digests.items()),
-            [a.url for a in site.articles],
-        )
+        self._whole_site: str | None = None
         self.base = cache.digest(
             cache.code_version(),
             repr(site.config),
             templates,
             bool(site.authors),
-            whole_site if custom_templates else "",
+            self.whole_site() if custom_templates else "",
         )
-        self.whole_site = whole_site
+
+    def whole_site(self) -> str:
+        """A digest of every article and which are published: what a page that may show
+        anything depends on. Computed only when such a page exists."""
+        if self._whole_site is None:
+            self._whole_site = cache.digest(
+                sorted((str(path), value) for path, value in self.digests.items()),
+                [a.url for a in self.site.articles],
+            )
+        return self._whole_site
 
     def of(self, page: Page) -> str:
         return cache.digest(self.base, page.url, page.template, page.kind, page.title, self._shows(page))
@@ -367,7 +373,7 @@ class Fingerprints:
         for name, value in sorted(page.context.items()):
             described = self._describe(value)
             if described is None:
-                return self.whole_site  # something this module cannot follow: depend on everything
+                return self.whole_site()  # something this module cannot follow: depend on everything
             shown.append((name, described))
         return shown
 
