@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve lint format clean lighthouse screenshots
+.PHONY: build test serve lint format clean lighthouse screenshots bench
 
 build: $(STAMP)
 	$(BIN)/dateline build
@@ -62,6 +62,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Dateline against Hugo on generated archives (needs ../shared/bench/); see README, Speed.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf output .dateline-cache

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator import content, feeds, pages, render, search, taxonomy
+from generator import cache, content, feeds, incremental, pages, parallel, render, search, taxonomy
 from generator.config import Config
 from generator.errors import BuildFailed, ContentError
-from generator.output import Staging, check_output_dir
+from generator.output import Staging, check_output_dir, relative_path, stage
+from generator.slugs import output_path
 
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
@@ -81,31 +83,128 @@ def rendered(
         raise BuildFailed(errors.values())
 
 
-def build(config: Config, now: datetime | None = None, progress: Progress = _no_progress) -> Report:
-    """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched."""
+def build(
+    config: Config,
+    now: datetime | None = None,
+    progress: Progress = _no_progress,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+) -> Report:
+    """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched.
+
+    Incremental unless ``use_cache`` is false: only new or edited articles are parsed and
+    only pages whose inputs changed are rendered (see incremental.py); the result is byte
+    for byte what a build from scratch writes. Parsing and rendering run over ``jobs``
+    processes (default: every core).
+    """
     started = time.perf_counter()
+    started_ns = time.time_ns()
     check_output_dir(config.out_dir, [config.site_dir])
-    site, plan, warnings = prepare(config, now, progress)
+    now = now or datetime.now(UTC)
+    jobs = jobs or parallel.default_jobs()
+    paths = content.discover(config.content_dir)
+    statics = static_files(config)
+    state = incremental.load_state(config) if use_cache else None
+    seen = incremental.inputs(config, paths, statics.values())
+    if state is not None and incremental.unchanged(state, seen, now, config.out_dir):
+        warnings = cache.errors_from(state.warnings)
+        return Report(state.articles, state.pages, 0, 0, time.perf_counter() - started, warnings)
+
+    articles = incremental.ArticleCache(config, enabled=use_cache)
+    loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
+    articles.save()  # parsed articles are worth keeping even when the build fails below
+    if loaded.errors:
+        raise BuildFailed(loaded.errors)
+    related = incremental.load_related(config) if use_cache else None
+    site = taxonomy.index(loaded.articles, config, now, related_memo=related)
+    plan = pages.plan(site) + search.plan(site)
+    plan += feeds.plan(site, plan)  # feeds, sitemap, robots.txt
+    pages.check_urls(plan)
+    custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != render.theme_dir().resolve()
+    fingerprints = incremental.Fingerprints(
+        site, incremental.templates_digest(config), loaded.digests, custom_templates=custom
+    )
+    previous = state.fingerprints if state is not None else {}
     staging = Staging(config.out_dir)
     try:
-        for url, data in rendered(plan, site, progress("Rendering", len(plan))):
-            staging.add(url, data)
-        for url, source in static_files(config).items():
+        marks: dict[str, str] = {}
+        out = f"{config.out_dir}/"
+        todo: list[pages.Page] = []
+        for page in plan:
+            relative = staging.claim(page.url)
+            marks[page.url] = fingerprints.of(page)
+            if previous.get(page.url) != marks[page.url] or not os.path.isfile(out + relative):
+                todo.append(page)
+        for target in render_pages(todo, site, staging, jobs, progress("Rendering", len(todo))):
+            staging.staged(target)
+        for url, source in statics.items():
             staging.add_file(url, source)
         if config.search:  # indexes the staged pages, so a failure leaves the output as it was
             search.index(staging, [page.url for page in plan if page.kind == "article"])
     except BaseException:
         staging.discard()
         raise
-    written = staging.commit()
+    written = staging.commit(previous=None if state is None else state.outputs)
+    if use_cache:
+        outputs = tuple(sorted(staging.expected))
+        due = incremental.next_due(loaded.articles, config, now)
+        incremental.save_related(config, related)
+        incremental.save_state(
+            config,
+            incremental.State(
+                seen.stamp(started_ns),
+                started_ns,
+                due,
+                len(site.articles),
+                len(plan),
+                cache.plain_errors(loaded.warnings),
+                marks,
+                outputs,
+            ),
+        )
     return Report(
         articles=len(site.articles),
         pages=len(plan),
         written=written.written,
         removed=written.removed,
         seconds=time.perf_counter() - started,
-        warnings=warnings,
+        warnings=loaded.warnings,
     )
+
+
+def render_pages(
+    todo: list[pages.Page], site: taxonomy.Site, staging: Staging, jobs: int, tick: Callable[[], None]
+) -> Iterator[str]:
+    """Render ``todo`` over ``jobs`` processes, each staging its own files; yields the files
+    staged. Raises BuildFailed with each broken template reported once."""
+    env = render.environment(site.config)  # compiled once, inherited by the workers
+    out_dir, staging_dir = staging.out_dir, staging.dir
+
+    def render_chunk(chunk: list[pages.Page]) -> tuple[list[str], list[tuple[Path, int, str]]]:
+        staged, errors = [], []
+        for page in chunk:
+            try:
+                data = render.render(page, env, site)
+            except ContentError as error:
+                errors.append((error.path, error.line, error.message))
+                continue
+            output_path(out_dir, page.url)  # refuses a URL that would lead outside the output
+            relative = relative_path(page.url)
+            if stage(out_dir, staging_dir, relative, data):
+                staged.append(relative)
+        return staged, errors
+
+    errors: dict[tuple[str, int, str], ContentError] = {}
+    for chunk, (staged, failures) in parallel.run(render_chunk, todo, jobs):
+        yield from staged
+        for path, line, message in failures:  # one broken template fails many pages
+            key = (str(path), line, message.split(" (while")[0])
+            errors.setdefault(key, ContentError(path, line, message))
+        for _ in chunk:
+            tick()
+    if errors:
+        raise BuildFailed(errors.values())
 
 
 class _Links(HTMLParser):

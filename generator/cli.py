@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--no-search", action="store_true", help="skip the search index (faster; overrides site.toml)"
     )
+    build_cmd.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="processes for parsing and rendering (default: all cores)"
+    )
+    build_cmd.add_argument(
+        "--no-cache", action="store_true", help="ignore .dateline-cache/ and build everything from scratch"
+    )
 
     check_cmd = commands.add_parser(
         "check",
@@ -149,8 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             output_dir=getattr(args, "output", None),
             search=False if getattr(args, "no_search", False) else None,
         )
-        run = build if args.command == "build" else check
-        report = run(config, progress=progress_bar)
+        if args.command == "build":
+            report = build(config, progress=progress_bar, jobs=args.jobs, use_cache=not args.no_cache)
+        else:
+            report = check(config, progress=progress_bar)
         for warning in report.warnings:
             print(f"{warning} (warning)", file=sys.stderr)
         if args.command == "build":

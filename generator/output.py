@@ -42,61 +42,96 @@ def check_output_dir(out_dir: Path, protected: Iterable[Path]) -> None:
 
 
 class Staging:
-    """Collects the files of one build beside the output folder, then commits them."""
+    """Collects the files of one build beside the output folder, then commits them.
+
+    Files are tracked by their path relative to the output folder, as plain strings: a
+    large archive has tens of thousands of them and ``Path`` objects are slow to make.
+    """
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.dir = out_dir.parent / f".{out_dir.name}.staging"
-        self.expected: set[Path] = {out_dir / MARKER}
-        self.changed: list[Path] = []
+        self.expected: set[str] = {MARKER}
+        self.changed: list[str] = []
         if self.dir.exists():
             shutil.rmtree(self.dir)  # left by a build that was killed
         self.dir.mkdir(parents=True)
 
+    def claim(self, url: str) -> str:
+        """The output file for ``url`` (relative to the output folder), now this build's."""
+        relative = relative_path(url)
+        if relative in self.expected:
+            raise DatelineError(f"two pages were rendered for {url}")
+        self.expected.add(relative)
+        return relative
+
     def add(self, url: str, data: bytes) -> None:
         """Stage the file for ``url`` unless the output already holds exactly these bytes."""
-        target = output_path(self.out_dir, url)
-        if target in self.expected:
-            raise DatelineError(f"two pages were rendered for {url}")
-        self.expected.add(target)
-        if _same(target, data):
-            return
-        staged = self.dir / target.relative_to(self.out_dir)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
-        self.changed.append(target)
+        relative = self.claim(url)
+        output_path(self.out_dir, url)  # refuses a URL that would lead outside the output
+        if stage(self.out_dir, self.dir, relative, data):
+            self.changed.append(relative)
+
+    def keep(self, url: str) -> None:
+        """Keep the output's file for ``url`` as it is: the build knows it is up to date."""
+        self.claim(url)
+
+    def staged(self, relative: str) -> None:
+        """Record a file staged by ``stage`` elsewhere (a worker process) for a claimed URL."""
+        self.changed.append(relative)
 
     def add_file(self, url: str, source: Path) -> None:
         self.add(url, source.read_bytes())
 
-    def commit(self) -> WriteReport:
+    def commit(self, previous: Iterable[str] | None = None) -> WriteReport:
+        """Move staged files in, then remove stale ones: those of ``previous`` (the files of
+        the last build, when known) that this build did not claim, else every unclaimed file
+        found by walking the output folder."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
         marker = self.out_dir / MARKER
         if not marker.exists():
             marker.touch()
-        for target in self.changed:
-            staged = self.dir / target.relative_to(self.out_dir)
+        for relative in self.changed:
+            target = self.out_dir / relative
             if target.is_dir():  # a page became a file where a folder was, or the reverse
                 shutil.rmtree(target)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
-        removed = self._remove_stale()
+            os.replace(self.dir / relative, target)
+        removed = self._remove_stale() if previous is None else self._remove(previous)
         shutil.rmtree(self.dir, ignore_errors=True)
         return WriteReport(len(self.expected) - 1, len(self.changed), removed)
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def _remove(self, previous: Iterable[str]) -> int:
+        removed = 0
+        for relative in previous:
+            path = self.out_dir / relative
+            if relative in self.expected or not path.is_file():
+                continue
+            path.unlink()
+            removed += 1
+            parent = path.parent  # a removed page leaves its folder empty: remove it too
+            while parent != self.out_dir and parent.is_relative_to(self.out_dir):
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+        return removed
+
     def _remove_stale(self) -> int:
         removed = 0
-        for root, dirs, files in os.walk(self.out_dir, topdown=False):
-            here = Path(root)
+        top = str(self.out_dir)
+        for root, dirs, files in os.walk(top, topdown=False):
+            prefix = root[len(top) + 1 :].replace(os.sep, "/")
             for name in files:
-                if here / name not in self.expected:
-                    (here / name).unlink()
+                if (f"{prefix}/{name}" if prefix else name) not in self.expected:
+                    os.unlink(os.path.join(root, name))
                     removed += 1
             for name in dirs:
-                path = here / name
+                path = Path(root, name)
                 if path.is_symlink():
                     path.unlink()
                 elif not any(path.iterdir()):
@@ -104,8 +139,34 @@ class Staging:
         return removed
 
 
-def _same(target: Path, data: bytes) -> bool:
+def relative_path(url: str) -> str:
+    """The file for a site URL relative to the output folder, the way ``output_path`` maps
+    it (``/a/b/`` -> ``a/b/index.html``), without touching the disk."""
+    parts = [part for part in url.split("/") if part]
+    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
+        raise ValueError(f"unsafe URL {url!r}")
+    if url.endswith("/"):
+        parts.append("index.html")
+    return "/".join(parts)
+
+
+def stage(out_dir: Path, staging_dir: Path, relative: str, data: bytes) -> bool:
+    """Write ``data`` for the output file ``relative`` into the staging folder unless the
+    output already holds exactly these bytes; True when staged. Safe in worker processes."""
+    if _same(os.path.join(out_dir, relative), data):
+        return False
+    staged = os.path.join(staging_dir, relative)
+    os.makedirs(os.path.dirname(staged), exist_ok=True)
+    with open(staged, "wb") as file:
+        file.write(data)
+    return True
+
+
+def _same(target: str, data: bytes) -> bool:
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        if os.stat(target).st_size != len(data):
+            return False
+        with open(target, "rb") as file:
+            return file.read() == data
     except OSError:
         return False

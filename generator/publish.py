@@ -138,7 +138,8 @@ def publish(
 
     with tempfile.TemporaryDirectory(prefix="dateline-publish-") as temp:
         out_dir = Path(temp) / "site"  # the build stages beside it, so inside temp too
-        report = build(replace(config, output_dir=out_dir, drafts=False), now, progress)
+        # No cache: the build cache lives in the site folder, and publishing leaves that untouched.
+        report = build(replace(config, output_dir=out_dir, drafts=False), now, progress, use_cache=False)
         files = _site_files(out_dir)
         tree, domain = _tree(git, Path(temp) / "index", out_dir, files, parent, domain)
 

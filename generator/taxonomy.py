@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import MappingProxyType
+from typing import Any
 
 from generator.config import Config
 from generator.content import Article
@@ -113,8 +114,19 @@ def is_published(article: Article, now: datetime) -> bool:
     return not article.draft and article.date <= now
 
 
-def index(articles: Iterable[Article], config: Config, now: datetime | None = None) -> Site:
-    """Group the articles a build publishes; drafts and future articles only with ``drafts``."""
+def index(
+    articles: Iterable[Article],
+    config: Config,
+    now: datetime | None = None,
+    *,
+    related_memo: MutableMapping[str, Any] | None = None,
+) -> Site:
+    """Group the articles a build publishes; drafts and future articles only with ``drafts``.
+
+    ``related_memo`` carries related articles from one build to the next: they depend only
+    on each article's URL, tags and regions, and finding them is the costliest part of
+    indexing, so an edit that leaves those alone reuses them.
+    """
     now = now or datetime.now(UTC)
     shown = newest_first(a for a in articles if config.drafts or is_published(a, now))
     tag_slugs, tags = _terms(shown, lambda a: a.tags, config.permalinks.tag, config.names)
@@ -134,8 +146,27 @@ def index(articles: Iterable[Article], config: Config, now: datetime | None = No
         region_paths=MappingProxyType(region_paths),
         older=MappingProxyType(older),
         newer=MappingProxyType(newer),
-        related=MappingProxyType(_related(shown, tag_slugs, region_paths, config.related_count)),
+        related=MappingProxyType(_memo_related(shown, tag_slugs, region_paths, config, related_memo)),
     )
+
+
+def _memo_related(
+    shown: tuple[Article, ...],
+    tag_slugs: Mapping[str, str],
+    region_paths: Mapping[str, str],
+    config: Config,
+    memo: MutableMapping[str, Any] | None,
+) -> dict[str, tuple[Article, ...]]:
+    if memo is None:
+        return _related(shown, tag_slugs, region_paths, config.related_count)
+    key = (config.related_count, [(a.url, a.tags, a.regions) for a in shown])
+    if memo.get("key") == key:
+        by_url = {a.url: a for a in shown}
+        return {url: tuple(by_url[u] for u in urls) for url, urls in memo["related"].items()}
+    related = _related(shown, tag_slugs, region_paths, config.related_count)
+    memo["key"] = key
+    memo["related"] = {url: tuple(a.url for a in found) for url, found in related.items()}
+    return related
 
 
 def _terms(
@@ -253,8 +284,10 @@ def _related(
         candidates.discard(i)
         scored = []
         for j in candidates:
-            score = sum(weight[g] for g in tags_of[i] & tags_of[j])
-            score += sum(weight[g] for g in regions_of[i] & regions_of[j]) / 2
+            # fsum: exact, so the score does not depend on set order (which changes with the
+            # process's string hashing) and ties break the same way in every build
+            score = math.fsum(weight[g] for g in tags_of[i] & tags_of[j])
+            score += math.fsum(weight[g] for g in regions_of[i] & regions_of[j]) / 2
             scored.append((-score, abs(i - j), articles[j].url, j))
         scored.sort()
         related[article.url] = tuple(articles[j] for *_, j in scored[:count])

@@ -97,7 +97,12 @@ def test_failing_search_index_leaves_the_previous_output_untouched(
     with pytest.raises(DatelineError, match="search index failed: Error: out of disk space"):
         build(config, now=NOW)
     assert {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.joinpath("site").iterdir()) == ["content", "output", "site.toml"]
+    assert sorted(p.name for p in tmp_path.joinpath("site").iterdir()) == [
+        ".dateline-cache",
+        "content",
+        "output",
+        "site.toml",
+    ]
 
 
 def test_missing_pagefind_binary_says_how_to_fix_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,125 @@
+"""The build cache in ``<site>/.dateline-cache/``: keys, load and store.
+
+Every cache file starts with a header naming the cache format, the key it was written for
+(Dateline's version and source, the settings the data depends on) and a digest of its
+payload. A file whose header, key or digest does not match — another Dateline, another
+site, a truncated write, a stray edit — is ignored and rebuilt, never trusted. Payloads are
+pickles of plain data (tuples, strings, dates), written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import markdown
+import pygments
+import yaml
+
+from generator import __version__
+from generator.content import Article
+from generator.errors import ContentError
+
+MAGIC = b"DATELINE-CACHE 1\n"
+_DIGEST_SIZE = 32
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+def digest(*parts: Any) -> str:
+    """A stable hex digest of plain values (``hash()`` changes from run to run)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Dateline's version and the digest of its own source, so a changed Dateline (even an
+    unreleased edit) never reads what an older one cached; plus the libraries that shape
+    the output."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    for name in (markdown.__version__, pygments.__version__, yaml.__version__):
+        h.update(name.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def store(path: Path, key: str, data: Any) -> None:
+    """Write ``data`` under ``key``, atomically: a reader sees the old file or the new one."""
+    payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    header = MAGIC + key.encode() + b"\n" + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(header)
+            file.write(payload)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path, key: str) -> Any | None:
+    """What ``store`` wrote under ``key``, or None when the file is missing, foreign or corrupt."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    prefix = MAGIC + key.encode() + b"\n"
+    if not data.startswith(prefix):
+        return None
+    start = len(prefix) + _DIGEST_SIZE
+    expected, payload = data[len(prefix) : start], data[start:]
+    if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != expected:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a payload that passed the digest but not unpickling: still not trusted
+        return None
+
+
+# -- plain forms of what is cached ---------------------------------------------------------------
+
+
+def plain_article(article: Article) -> tuple[Any, ...]:
+    """An Article as a tuple of plain values (its read-only mappings become dicts)."""
+    values = [getattr(article, name) for name in _ARTICLE_FIELDS]
+    values[_SOURCE] = str(article.source)  # a Path is slow to unpickle; a str is not
+    values[_EXTRA] = dict(article.extra)
+    values[_LINES] = dict(article.lines)
+    return tuple(values)
+
+
+_SOURCE = _ARTICLE_FIELDS.index("source")
+_EXTRA = _ARTICLE_FIELDS.index("extra")
+_LINES = _ARTICLE_FIELDS.index("lines")
+
+
+def article_from(values: tuple[Any, ...]) -> Article:
+    values = list(values)
+    values[_SOURCE] = Path(values[_SOURCE])
+    values[_EXTRA] = MappingProxyType(values[_EXTRA])
+    values[_LINES] = MappingProxyType(values[_LINES])
+    return Article(*values)
+
+
+def plain_errors(errors: Iterable[ContentError]) -> tuple[tuple[str, int, str], ...]:
+    return tuple((str(e.path), e.line, e.message) for e in errors)
+
+
+def errors_from(values: Iterable[tuple[str, int, str]]) -> tuple[ContentError, ...]:
+    return tuple(ContentError(Path(path), line, message) for path, line, message in values)

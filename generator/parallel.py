@@ -1,0 +1,57 @@
+"""Work spread over processes: parse articles and render pages on every core.
+
+Workers are forked, so each one inherits the task (config, paths, the whole Site) without
+pickling it; they hand back only small results: parsed articles in plain form, or the
+paths of the files they staged. Rendered pages go straight to the staging folder, so no
+process ever holds every page in memory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+#: Below this many items a pool costs more than it saves.
+MIN_PARALLEL = 200
+
+# The task and items of the pool being forked. Set just before forking, read by workers, so
+# only chunk bounds travel to them.
+_task: Callable[[Sequence[Any]], Any] | None = None
+_items: Sequence[Any] = ()
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _run(bounds: tuple[int, int]) -> Any:
+    assert _task is not None
+    return _task(_items[bounds[0] : bounds[1]])
+
+
+def chunks(count: int, jobs: int, size: int = 64) -> list[tuple[int, int]]:
+    """Small chunks, so the workers finish together and progress moves steadily."""
+    size = max(1, min(size, -(-count // (jobs * 4))))
+    return [(i, min(i + size, count)) for i in range(0, count, size)]
+
+
+def run(
+    task: Callable[[Sequence[Any]], Any], items: Sequence[Any], jobs: int
+) -> Iterator[tuple[Sequence[Any], Any]]:
+    """``(chunk, task(chunk))`` for chunks of ``items``, in order; in forked workers when
+    ``jobs`` > 1 and the work is big enough, else here."""
+    global _task, _items
+    parts = chunks(len(items), jobs)
+    if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        for start, stop in parts:
+            yield items[start:stop], task(items[start:stop])
+        return
+    _task, _items = task, items
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(parts))) as pool:
+            for (start, stop), result in zip(parts, pool.imap(_run, parts), strict=True):
+                yield items[start:stop], result
+    finally:
+        _task, _items = None, ()

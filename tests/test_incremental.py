@@ -1,0 +1,317 @@
+"""Incremental builds write exactly the bytes a build from scratch writes.
+
+Each test builds a site, changes something, builds again with the cache, then builds the
+same sources from scratch (no cache) into another folder and compares every file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator import build, cache, incremental, parallel
+from generator.config import load_config
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+TAGS = ["floods", "elections", "ports", "courts", "health"]
+REGIONS = ["middle-east/iraq", "middle-east/iraq/anbar", "europe/france", "africa/kenya", "asia"]
+
+# Each write gets its own mtime in the past, so the fast (size, mtime) check is exercised
+# and never fooled by two writes in the same clock tick.
+_clock = [time.time() - 3600]
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    _clock[0] += 1
+    os.utime(path, (_clock[0], _clock[0]))
+
+
+def article(n: int, *, title: str | None = None, tags: list[str] | None = None, region: str | None = None,
+            body: str | None = None, date: str | None = None) -> str:  # fmt: skip
+    tags = tags if tags is not None else [TAGS[n % 5], TAGS[(n * 3 + 1) % 5]]
+    return (
+        "---\n"
+        f"title: {title or f'Story number {n}'}\n"
+        f"date: {date or f'2024-{1 + n % 12:02d}-{1 + n % 27:02d}T{n % 24:02d}:00:00+03:00'}\n"
+        f"tags: [{', '.join(tags)}]\n"
+        f"region: {region or REGIONS[n % len(REGIONS)]}\n"
+        f"author: Reporter {n % 3}\n"
+        "---\n\n"
+        f"{body or f'The first paragraph of story {n}.'}\n\n## Details\n\nMore about story {n}.\n"
+    )
+
+
+def make_site(root: Path, count: int = 30, per_page: int = 4) -> Path:
+    site = root / "site"
+    write(site / "site.toml", f'title = "Test Archive"\nper_page = {per_page}\n')
+    for n in range(count):
+        write(site / "content" / f"story-{n:03d}.md", article(n))
+    return site
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def incremental_build(site: Path, **kwargs) -> build.Report:
+    return build.build(load_config(site), now=kwargs.pop("now", NOW), jobs=1, **kwargs)
+
+
+def assert_same_as_cold(site: Path, tmp_path: Path, now: datetime = NOW) -> None:
+    cold_dir = tmp_path / f"cold-{len(list(tmp_path.iterdir()))}"
+    build.build(load_config(site, output_dir=cold_dir), now=now, jobs=1, use_cache=False)
+    incremental_files, cold_files = files(site / "output"), files(cold_dir)
+    assert sorted(incremental_files) == sorted(cold_files)
+    different = [name for name in cold_files if incremental_files[name] != cold_files[name]]
+    assert different == []
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = make_site(tmp_path)
+    incremental_build(site)
+    return site
+
+
+def test_a_rebuild_without_changes_writes_nothing(site: Path, tmp_path: Path) -> None:
+    report = incremental_build(site)
+    assert (report.written, report.removed, report.articles) == (0, 0, 30)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_rebuild_without_changes_reports_the_same_counts_and_warnings(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    write(site / "content" / "story-000.md", article(0).replace("author:", "tittle: x\nauthor:"))
+    first = incremental_build(site)
+    second = incremental_build(site)
+    assert (second.articles, second.pages) == (first.articles, first.pages)
+    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
+    assert "did you mean 'title'" in str(second.warnings[0])
+
+
+def test_an_article_body_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph."))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    page = site / "output/2024/08/08/story-number-7/index.html"
+    assert "A rewritten first paragraph." in page.read_text()
+
+
+def test_an_article_edit_rewrites_only_the_pages_that_show_it(site: Path) -> None:
+    output = site / "output"
+    # The search index is one bundle over every article: rebuilt whole on any article edit.
+    write(site / "site.toml", 'title = "Test Archive"\nper_page = 4\nsearch = false\n')
+    incremental_build(site)
+    before = {path: path.stat().st_mtime_ns for path in output.rglob("*") if path.is_file()}
+    write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph."))
+    report = incremental_build(site)
+    changed = [p for p, mtime in before.items() if p.stat().st_mtime_ns != mtime]
+    assert output / "2024/08/08/story-number-7/index.html" in changed
+    assert 0 < report.written == len(changed) < len(before) / 3
+    assert output / "archive/index.html" not in changed
+
+
+def test_a_title_change_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-011.md", article(11, title="A new headline"))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_deleted_article_disappears_everywhere(site: Path, tmp_path: Path) -> None:
+    (site / "content" / "story-012.md").unlink()
+    report = incremental_build(site)
+    assert report.articles == 29 and report.removed >= 1
+    assert not (site / "output/2024/01/13/story-number-12").exists()
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_renamed_article_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    text = (site / "content" / "story-013.md").read_text()
+    (site / "content" / "story-013.md").unlink()
+    write(site / "content" / "moved" / "renamed.md", text.replace("title:", "slug: renamed\ntitle:"))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    assert (site / "output/2024/02/14/renamed/index.html").is_file()
+
+
+def test_an_added_article_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-999.md", article(999, date="2024-12-31"))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_tag_and_region_changes_match_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-003.md", article(3, tags=["brand-new-tag"], region="oceania/fiji"))
+    write(site / "content" / "story-004.md", article(4, tags=[], region="asia"))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    assert (site / "output/tags/brand-new-tag/index.html").is_file()
+    assert (site / "output/regions/oceania/fiji/index.html").is_file()
+
+
+def test_a_tag_left_by_its_last_article_loses_its_page(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-003.md", article(3, tags=["lonely"]))
+    incremental_build(site)
+    write(site / "content" / "story-003.md", article(3, tags=["floods"]))
+    incremental_build(site)
+    assert not (site / "output/tags/lonely").exists()
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_template_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    theme = Path(__file__).parent.parent / "templates"
+    base = (theme / "base.html").read_text()
+    write(site / "templates" / "base.html", base.replace("<main", "<p class='banner'>Special</p>\n<main"))
+    incremental_build(site)
+    assert "Special" in (site / "output/index.html").read_text()
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_custom_template_edit_after_a_content_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    theme = Path(__file__).parent.parent / "templates"
+    write(site / "templates" / "list.html", (theme / "list.html").read_text())
+    incremental_build(site)
+    write(site / "content" / "story-005.md", article(5, body="Changed with custom templates."))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_setting_change_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "site.toml", 'title = "Renamed Archive"\nper_page = 3\n[names]\nasia = "Asia Pacific"\n')
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    assert "Renamed Archive" in (site / "output/index.html").read_text()
+
+
+def test_a_static_file_change_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "static" / "logo.txt", "one")
+    incremental_build(site)
+    write(site / "static" / "logo.txt", "two")
+    incremental_build(site)
+    assert (site / "output/logo.txt").read_text() == "two"
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_scheduled_article_appears_when_it_comes_due(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "future.md", article(500, title="Tomorrow's story", date="2025-01-02"))
+    incremental_build(site)
+    assert not (site / "output/2025/01/02/tomorrows-story").exists()
+    later = datetime(2025, 1, 3, tzinfo=UTC)
+    incremental_build(site, now=later)
+    assert (site / "output/2025/01/02/tomorrows-story/index.html").is_file()
+    assert_same_as_cold(site, tmp_path, now=later)
+
+
+def test_a_deleted_output_file_is_written_again(site: Path, tmp_path: Path) -> None:
+    (site / "output/tags/index.html").unlink()
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-001.md", article(1, body="Edited before the cache broke."))
+    for path in (site / ".dateline-cache").iterdir():
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] + b"garbage")
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    assert incremental_build(site).written == 0  # and the rebuilt cache is used again
+
+
+def test_a_cache_with_a_flipped_payload_byte_is_not_trusted(site: Path) -> None:
+    state = site / ".dateline-cache" / incremental.STATE_FILE
+    data = bytearray(state.read_bytes())
+    data[-10] ^= 0xFF
+    state.write_bytes(bytes(data))
+    assert incremental.load_state(load_config(site)) is None
+
+
+def test_a_cache_from_another_site_is_ignored(tmp_path: Path) -> None:
+    other = make_site(tmp_path / "other", count=5)
+    incremental_build(other)
+    site = make_site(tmp_path / "mine", count=8)
+    os.rename(other / ".dateline-cache", site / ".dateline-cache")
+    report = incremental_build(site)
+    assert report.articles == 8
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_content_error_then_its_fix_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-002.md", "---\ntitle: Broken\n---\nno date\n")
+    with pytest.raises(build.BuildFailed):
+        incremental_build(site)
+    write(site / "content" / "story-002.md", article(2, title="Fixed"))
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_the_cache_lives_in_the_site_cache_folder(site: Path) -> None:
+    names = sorted(path.name for path in (site / ".dateline-cache").iterdir())
+    assert incremental.STATE_FILE in names
+    assert any(name.startswith("articles-") for name in names)
+
+
+def test_cache_load_returns_what_store_wrote_under_the_same_key(tmp_path: Path) -> None:
+    cache.store(tmp_path / "x.bin", "key-1", {"a": (1, "b")})
+    assert cache.load(tmp_path / "x.bin", "key-1") == {"a": (1, "b")}
+    assert cache.load(tmp_path / "x.bin", "key-2") is None
+
+
+def test_a_parallel_cold_build_equals_a_serial_one(tmp_path: Path) -> None:
+    site = make_site(tmp_path, count=parallel.MIN_PARALLEL + 20, per_page=10)
+    build.build(load_config(site), now=NOW, jobs=2, use_cache=False)
+    build.build(load_config(site, output_dir=tmp_path / "serial"), now=NOW, jobs=1, use_cache=False)
+    assert files(site / "output") == files(tmp_path / "serial")
+
+
+def test_a_parallel_incremental_build_matches_a_cold_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path, count=parallel.MIN_PARALLEL + 20, per_page=10)
+    build.build(load_config(site), now=NOW, jobs=2)
+    write(site / "site.toml", 'title = "Every page changes"\nper_page = 10\n')
+    write(site / "content" / "story-010.md", article(10, title="Retitled"))
+    build.build(load_config(site), now=NOW, jobs=2)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_broken_template_in_a_parallel_build_is_reported_once(tmp_path: Path) -> None:
+    site = make_site(tmp_path, count=parallel.MIN_PARALLEL + 20)
+    broken = '{% extends "base.html" %}{% block main %}{{ nope }}{% endblock %}'
+    write(site / "templates" / "article.html", broken)
+    with pytest.raises(build.BuildFailed) as failed:
+        build.build(load_config(site), now=NOW, jobs=2)
+    assert len(failed.value.errors) == 1
+    assert "'nope' is undefined" in str(failed.value.errors[0])
+    assert not (site / "output").exists()
+
+
+def test_a_same_size_edit_in_the_same_clock_tick_is_noticed(site: Path, tmp_path: Path) -> None:
+    path = site / "content" / "story-006.md"
+    path.write_text(article(6, body="Version A of the body."))  # fresh: within the racy window
+    incremental_build(site)
+    stat = path.stat()
+    path.write_text(article(6, body="Version B of the body."))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    incremental_build(site)
+    assert "Version B" in (site / "output/2024/07/07/story-number-6/index.html").read_text()
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_site_given_as_a_relative_folder_builds_incrementally(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)
+    build.build(load_config(Path(".")), now=NOW, jobs=1)
+    write(site / "content" / "story-008.md", article(8, body="Edited from a relative site folder."))
+    report = build.build(load_config(Path(".")), now=NOW, jobs=1)
+    assert 0 < report.written < report.pages / 3
+    assert_same_as_cold(site, tmp_path)
