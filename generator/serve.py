@@ -619,8 +619,10 @@ class Rebuilder:
         preview: Preview,
         out: TextIO,
         err: TextIO,
+        pending: threading.Event | None = None,
     ) -> None:
         self.site_dir = site_dir
+        self.pending = pending or threading.Event()  # set while saves wait for the next build
         self.load = load
         self.preview = preview
         self.out = out
@@ -640,6 +642,12 @@ class Rebuilder:
             return
         except DatelineError as error:
             self._failed(clock, [str(error)])
+            return
+        except OSError as error:  # a source deleted or renamed while the build read it
+            if self.pending.is_set():  # its own event is waiting: that build will tell
+                print(f"{clock} Sources changed during the build; building again", file=self.out, flush=True)
+            else:
+                self._failed(clock, [self._unreadable(error)])
             return
         except Exception as error:  # a bug must not take the preview down with it
             self._failed(clock, [f"internal error: {error!r}"])
@@ -702,6 +710,10 @@ class Rebuilder:
         for line in errors:
             print(f"  {line}", file=self.err)
         self.err.flush()
+
+    def _unreadable(self, error: OSError) -> str:
+        where = f"{self._relative(Path(os.fsdecode(error.filename)))}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
 
     def _shown(self, error: ContentError) -> str:
         """``content/2024/a.md:3: ...``: paths relative to the site, as the editor names them."""
@@ -798,7 +810,7 @@ def _serve(
     changes = Changes(site_dir, watched_roots(defaults), lambda root: None)
     observer = watch(defaults, changes, err)  # before the first build, so no save is missed
     changes.on_new_root = lambda root: _add_root(observer, changes, root)
-    rebuilder = Rebuilder(site_dir, load, preview, out, err)
+    rebuilder = Rebuilder(site_dir, load, preview, out, err, changes.pending)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     try:  # Ctrl-C at any point from here on stops cleanly, even during the first build
         rebuilder.rebuild([])
