@@ -83,9 +83,13 @@ def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:
         return template.render(page=page, site=site, config=site.config, **page.context).encode()
     except jinja2.TemplateError as error:
         raise _template_error(error, page) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+        # Raised by the template's own expressions ({{ 1 / 0 }}, a bad filter argument): still
+        # the template's fault, so still reported at its file and line, not as a crash.
+        raise _template_error(error, page) from None
 
 
-def _template_error(error: jinja2.TemplateError, page: Page) -> ContentError:
+def _template_error(error: Exception, page: Page) -> ContentError:
     path, line = Path(page.template), 1
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         path, line = Path(error.filename), error.lineno or 1
@@ -94,5 +98,8 @@ def _template_error(error: jinja2.TemplateError, page: Page) -> ContentError:
             if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
                 path, line = Path(frame.filename), frame.lineno or 1
                 break
-    message = error.message or type(error).__name__
+    if isinstance(error, jinja2.TemplateError):
+        message = error.message or type(error).__name__
+    else:
+        message = f"{type(error).__name__}: {error}"
     return ContentError(path, line, f"{message} (while rendering {page.url})")

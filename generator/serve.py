@@ -23,13 +23,14 @@ import json
 import mimetypes
 import os
 import secrets
+import select
 import signal
 import socket
 import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,7 +52,9 @@ EVENTS_PATH = "/__dateline/events"
 PORT_ATTEMPTS = 20  # a busy port moves to the next one, this many times at most
 DEBOUNCE = 0.05  # seconds of quiet that end a burst of file events
 DEBOUNCE_LIMIT = 1.0  # a stream of events still rebuilds this often
-KEEPALIVE = 10.0  # seconds between comments on an idle event stream, to notice closed tabs
+KEEPALIVE = 10.0  # seconds between comments on an idle event stream, for proxies and timeouts
+PEER_CHECK = 0.5  # seconds between checks that a tab's event stream is still open
+BACKLOG = 256  # connections the kernel queues; the default 5 drops them when many tabs load at once
 HISTORY = 200  # builds remembered, so a page that missed some learns what changed
 #: Event types that mean a file's content or presence changed; opened/closed are reads.
 CHANGES = frozenset({"created", "modified", "moved", "deleted"})
@@ -265,6 +268,23 @@ class Hub:
         self._errors: tuple[str, ...] = ()
         self._history: list[tuple[int, frozenset[str] | None]] = []
         self._closed = False
+        self._streams = 0
+
+    @property
+    def streams(self) -> int:
+        """Event streams open now: one per tab; back to zero once every tab has closed."""
+        with self._cond:
+            return self._streams
+
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[None]:
+        with self._cond:
+            self._streams += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._streams -= 1
 
     def state(self) -> State:
         with self._cond:
@@ -345,6 +365,7 @@ class Preview:
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # a tab's open event stream never holds up shutdown
+    request_queue_size = BACKLOG
     preview: Preview
 
     def server_bind(self) -> None:
@@ -457,6 +478,10 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not body:
             return
+        with hub.stream():
+            self._stream(hub, token, version)
+
+    def _stream(self, hub: Hub, token: str, version: int) -> None:
         self.wfile.write(b"retry: 500\n\n")  # reconnect quickly when the server restarts
         state = hub.state()
         while not state.closed:
@@ -468,12 +493,30 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(f"data: {json.dumps(message)}\n\n".encode())
             self.wfile.flush()
             token, version, errors = state.token, state.version, state.errors
+            quiet_since = time.monotonic()
             while True:
-                state = hub.wait(version, errors, KEEPALIVE)
+                state = hub.wait(version, errors, PEER_CHECK)
                 if state.closed or state.version != version or state.errors != errors:
                     break
-                self.wfile.write(b": keep-alive\n\n")  # fails once the tab is gone
-                self.wfile.flush()
+                if self._peer_closed():
+                    return  # the tab is gone: free this thread now, not at the next write
+                if time.monotonic() - quiet_since >= KEEPALIVE:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    quiet_since = time.monotonic()
+
+    def _peer_closed(self) -> bool:
+        """Whether the browser has closed this connection: readable, with nothing to read.
+
+        A closed tab sends a FIN; writing to it would only fail after a keep-alive or two,
+        holding a thread per closed tab until then.
+        """
+        try:
+            poller = select.poll()  # not select.select: it fails on descriptors above 1023
+            poller.register(self.connection, select.POLLIN)
+            return bool(poller.poll(0)) and not self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return True
 
 
 def listen(host: str, port: int, err: TextIO) -> PreviewServer:
@@ -576,8 +619,10 @@ class Rebuilder:
         preview: Preview,
         out: TextIO,
         err: TextIO,
+        pending: threading.Event | None = None,
     ) -> None:
         self.site_dir = site_dir
+        self.pending = pending or threading.Event()  # set while saves wait for the next build
         self.load = load
         self.preview = preview
         self.out = out
@@ -597,6 +642,12 @@ class Rebuilder:
             return
         except DatelineError as error:
             self._failed(clock, [str(error)])
+            return
+        except OSError as error:  # a source deleted or renamed while the build read it
+            if self.pending.is_set():  # its own event is waiting: that build will tell
+                print(f"{clock} Sources changed during the build; building again", file=self.out, flush=True)
+            else:
+                self._failed(clock, [self._unreadable(error)])
             return
         except Exception as error:  # a bug must not take the preview down with it
             self._failed(clock, [f"internal error: {error!r}"])
@@ -659,6 +710,10 @@ class Rebuilder:
         for line in errors:
             print(f"  {line}", file=self.err)
         self.err.flush()
+
+    def _unreadable(self, error: OSError) -> str:
+        where = f"{self._relative(Path(os.fsdecode(error.filename)))}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
 
     def _shown(self, error: ContentError) -> str:
         """``content/2024/a.md:3: ...``: paths relative to the site, as the editor names them."""
@@ -755,7 +810,7 @@ def _serve(
     changes = Changes(site_dir, watched_roots(defaults), lambda root: None)
     observer = watch(defaults, changes, err)  # before the first build, so no save is missed
     changes.on_new_root = lambda root: _add_root(observer, changes, root)
-    rebuilder = Rebuilder(site_dir, load, preview, out, err)
+    rebuilder = Rebuilder(site_dir, load, preview, out, err, changes.pending)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     try:  # Ctrl-C at any point from here on stops cleanly, even during the first build
         rebuilder.rebuild([])
@@ -784,6 +839,15 @@ def _on_sigterm(stop: threading.Event) -> Any:
 
 
 def _add_root(observer: BaseObserver, changes: Changes, root: Path) -> None:
+    """Watch ``root`` afresh after it was made, deleted or moved.
+
+    A deleted folder leaves a stopped watch behind, and watchdog hands that same dead watch
+    back when the folder is made again, so saves in the new folder would go unseen.
+    """
+    for watch in [emitter.watch for emitter in observer.emitters]:
+        if Path(watch.path) == root:
+            with contextlib.suppress(KeyError):
+                observer.unschedule(watch)
     # It may have vanished again, or inotify may be full; a later save still rebuilds.
     with contextlib.suppress(OSError):
         observer.schedule(changes, str(root), recursive=True)

@@ -14,6 +14,10 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator import build
+from generator.config import load_config
+from generator.serve import Hub, Preview, listen
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -137,3 +141,35 @@ class Response:
         self.headers = headers
         self.body = body
         self.text = body.decode("utf-8", errors="replace")
+
+
+class InProcess:
+    """The preview's own HTTP server and reload channel, run in this process over a built
+    site, so a test can read how many reload channels the server holds open."""
+
+    def __init__(self, site: Path, out: Path) -> None:
+        config = load_config(site, output_dir=out)
+        build.build(config)
+        self.hub = Hub()
+        self.server = listen("127.0.0.1", 0, sys.stderr)
+        self.server.preview = Preview(out, config.base_path, "127.0.0.1", self.hub)
+        self.port = self.server.server_address[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def wait_for_streams(self, count: int, timeout: float) -> float:
+        """Seconds until exactly ``count`` channels are open; fails after ``timeout``."""
+        started = time.monotonic()
+        while self.hub.streams != count:
+            assert time.monotonic() - started < timeout, f"{self.hub.streams} channels open, not {count}"
+            time.sleep(0.02)
+        return time.monotonic() - started
+
+    def stop(self) -> None:
+        self.hub.close()
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=5)

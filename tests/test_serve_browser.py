@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from serve_support import Served, article, sample_site, save
+from serve_support import REPO, InProcess, Served, article, sample_site, save
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -178,3 +178,40 @@ def test_open_tabs_reload_when_the_server_restarts(page: Page, site: Path) -> No
         )
     finally:
         second.stop()
+
+
+def test_a_template_failing_at_render_time_shows_its_file_and_line_over_the_last_good_page(
+    page: Page, served: Served, site: Path
+) -> None:
+    open_page(page, served, ARTICLE)
+    lines = (REPO / "templates" / "article.html").read_text().splitlines()
+    main = lines.index("{% block main %}")
+    save(
+        site / "templates" / "article.html",
+        "\n".join([*lines[: main + 1], "{{ 1 / 0 }}", *lines[main + 1 :]]),
+    )
+    overlay = page.locator("#dateline-errors")
+    overlay.wait_for(timeout=WAIT)
+    assert f"templates/article.html:{main + 2}: ZeroDivisionError: division by zero" in overlay.inner_text()
+    assert "Floods close the port" in page.inner_text("main")
+    page.reload()  # a fresh load still gets the last good page, under the overlay
+    overlay.wait_for(timeout=WAIT)
+    assert "Floods close the port" in page.inner_text("main")
+
+
+def test_closing_a_tab_releases_its_reload_channel(browser: Browser, tmp_path: Path) -> None:
+    server = InProcess(sample_site(tmp_path / "site"), tmp_path / "out")
+    context = browser.new_context()
+    try:
+        tabs = [context.new_page() for _ in range(3)]
+        for tab in tabs:
+            tab.goto(server.origin + ARTICLE)
+        server.wait_for_streams(3, timeout=10)
+        tabs[0].close()
+        server.wait_for_streams(2, timeout=5)
+        for tab in tabs[1:]:
+            tab.close()
+        server.wait_for_streams(0, timeout=5)
+    finally:
+        context.close()
+        server.stop()
