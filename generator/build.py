@@ -90,13 +90,16 @@ def build(
     *,
     jobs: int | None = None,
     use_cache: bool = True,
+    reindex_search: bool = True,
 ) -> Report:
     """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched.
 
     Incremental unless ``use_cache`` is false: only new or edited articles are parsed and
     only pages whose inputs changed are rendered (see incremental.py); the result is byte
     for byte what a build from scratch writes. Parsing and rendering run over ``jobs``
-    processes (default: every core).
+    processes (default: every core). With ``reindex_search`` false (the live preview after its
+    first build) the previous search index is kept as it is when there is one: Pagefind
+    indexes the whole archive at once, seconds that an editor waiting on a save should not pay.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -140,7 +143,11 @@ def build(
             staging.staged(target)
         for url, source in statics.items():
             staging.add_file(url, source)
-        if config.search:  # indexes the staged pages, so a failure leaves the output as it was
+        bundle = [] if state is None or reindex_search else search.bundle_files(state.outputs, config.out_dir)
+        if config.search and bundle:
+            for relative in bundle:
+                staging.keep("/" + relative)
+        elif config.search:  # indexes the staged pages, so a failure leaves the output as it was
             search.index(staging, [page.url for page in plan if page.kind == "article"])
     except BaseException:
         staging.discard()

@@ -73,6 +73,13 @@ def pagefind_executable() -> Path:
     return Path(executable)
 
 
+def bundle_files(outputs: Iterable[str], out_dir: Path) -> list[str]:
+    """The search bundle among a build's output files (relative paths), if all still exist."""
+    prefix = BUNDLE_URL.lstrip("/")
+    files = [relative for relative in outputs if relative.startswith(prefix)]
+    return files if all((out_dir / relative).is_file() for relative in files) else []
+
+
 def index(staging: Staging, urls: Iterable[str]) -> int:
     """Index the pages at ``urls`` as staged (or as already in the output when unchanged)
     and stage the Pagefind bundle under /pagefind/; returns the number of bundle files."""

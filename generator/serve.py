@@ -627,6 +627,7 @@ class Rebuilder:
         self.preview = preview
         self.out = out
         self.err = err
+        self.indexed = False
 
     def rebuild(self, because: list[Path]) -> None:
         started = time.perf_counter()
@@ -636,7 +637,9 @@ class Rebuilder:
             moved = config.base_path != self.preview.base_path
             self.preview.base_path = config.base_path
             copied = None if moved else self._copy_static(config, because)
-            report = build.build(config) if copied is None else None
+            # The search index is built once per session; later saves keep it (see build.build).
+            report = build.build(config, reindex_search=not self.indexed) if copied is None else None
+            self.indexed = True
         except BuildFailed as failed:
             self._failed(clock, [self._shown(error) for error in failed.errors])
             return

@@ -315,3 +315,14 @@ def test_a_site_given_as_a_relative_folder_builds_incrementally(
     report = build.build(load_config(Path(".")), now=NOW, jobs=1)
     assert 0 < report.written < report.pages / 3
     assert_same_as_cold(site, tmp_path)
+
+
+def test_a_preview_rebuild_keeps_the_search_index_instead_of_reindexing(site: Path) -> None:
+    bundle = {p: p.stat().st_mtime_ns for p in (site / "output" / "pagefind").rglob("*") if p.is_file()}
+    write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph."))
+    report = build.build(load_config(site), now=NOW, reindex_search=False)
+    assert report.written > 0
+    assert {
+        p: p.stat().st_mtime_ns for p in (site / "output" / "pagefind").rglob("*") if p.is_file()
+    } == bundle
+    assert "rewritten" in (site / "output/2024/08/08/story-number-7/index.html").read_text()
