@@ -28,6 +28,7 @@ from frontmatter.default_handlers import YAMLHandler
 from generator.config import Config
 from generator.errors import ContentError
 from generator.slugs import slugify
+from generator.typography import SmartPunctuation
 
 EXTENSIONS = (".md", ".markdown")
 WORDS_PER_MINUTE = 230
@@ -490,20 +491,21 @@ def markdown_renderer(config: Config) -> markdown.Markdown:
             "fenced_code",
             "codehilite",
             "toc",
-            "smarty",
             "attr_list",
             "def_list",
             "abbr",
             "sane_lists",
             "md_in_html",
-        ],  # fmt: skip
+        ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},
             "toc": {"toc_depth": "2-4"},
-            "smarty": {"smart_angled_quotes": False},
         },
         output_format="html",
     )
+    # Smart punctuation runs on the finished HTML (typography.py), after raw HTML is restored
+    # (priority 30) and before the base-path rewrite below (5).
+    md.postprocessors.register(SmartPunctuation(md), "smart_punctuation", 25)
     if not config.allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
