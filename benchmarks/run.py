@@ -114,10 +114,12 @@ Results = dict[str, dict[str, Runs]]  # tool -> stage -> runs
 
 
 def bench(
-    count: int, repeat: int, jobs: int | None, work: Path, with_hugo: bool
+    count: int, repeat: int, jobs: int | None, work: Path, with_hugo: bool, search: bool = False
 ) -> dict[str, dict[str, Runs]]:
     site, peer = generate(work, count, with_hugo)
     dateline = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    if not search:  # Hugo builds no search index: compare like with like by default
+        dateline.append("--no-search")
     if jobs:
         dateline += ["--jobs", str(jobs)]
     hugo = [hugo_binary(), "--source", str(peer), "--quiet"] if peer else []
@@ -193,6 +195,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--jobs", type=int, help="Dateline's --jobs (default: all cores)")
     parser.add_argument("--no-hugo", action="store_true", help="measure Dateline alone")
+    parser.add_argument(
+        "--search", action="store_true", help="let Dateline build its search index too (Hugo builds none)"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work", help="archives go here")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -200,7 +205,9 @@ def main() -> None:
     tables = []
     for count in args.sizes:
         print(f"{count} articles (load average {os.getloadavg()[0]:.2f})", flush=True)
-        tables.append(table(count, bench(count, args.repeat, args.jobs, args.work, not args.no_hugo)))
+        tables.append(
+            table(count, bench(count, args.repeat, args.jobs, args.work, not args.no_hugo, args.search))
+        )
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print("\n".join(tables))
     print(f"\n{os.cpu_count()} cores; load average at the end: {load}; median of {args.repeat} runs")
