@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -24,6 +25,13 @@ _items: Sequence[Any] = ()
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _quiet_worker() -> None:
+    """Interrupts are the parent's to handle: Ctrl-C reaches the whole process group, and the
+    parent ends its pool with SIGTERM; neither should print a worker's traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(bounds: tuple[int, int]) -> Any:
@@ -50,7 +58,7 @@ def run(
         return
     _task, _items = task, items
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(parts))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(parts)), _quiet_worker) as pool:
             for (start, stop), result in zip(parts, pool.imap(_run, parts), strict=True):
                 yield items[start:stop], result
     finally:

@@ -836,9 +836,17 @@ def _serve(
 
 
 def _on_sigterm(stop: threading.Event) -> Any:
+    """SIGTERM stops like Ctrl-C: it interrupts the main thread even mid-build (a first build
+    of a large archive takes minutes), once; a second signal while stopping is ignored."""
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def terminate(*_: object) -> None:
+        if not stop.is_set():
+            stop.set()
+            raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, terminate)
 
 
 def _add_root(observer: BaseObserver, changes: Changes, root: Path) -> None:

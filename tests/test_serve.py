@@ -8,11 +8,14 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import GEN_CORPUS
 from serve_support import Served, article, sample_site, save
 
 from generator.serve import Tracker, host_allowed, is_loopback, locate, stamp_of
@@ -384,3 +387,25 @@ def _message(stream: _Stream) -> dict:
         assert line, "the stream ended"
         if line.startswith(b"data: "):
             return json.loads(line[len(b"data: ") :])
+
+
+def test_sigterm_stops_the_server_during_a_long_first_build(tmp_path: Path) -> None:
+    corpus = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), str(corpus / "content"), "600"],
+        check=True,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(corpus), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    time.sleep(2)  # the first build of 600 articles and their search index takes far longer
+    assert process.poll() is None
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+    assert time.monotonic() - started < 2.0
+    said = process.stdout.read() if process.stdout else ""
+    assert "Serving" not in said and "Traceback" not in said
