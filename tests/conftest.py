@@ -18,6 +18,9 @@ from generator.build import Report, build
 from generator.config import load_config
 from generator.errors import BuildFailed
 
+# The dev server's fixtures (site, served) for the serve test modules.
+pytest_plugins = ["serve_support"]
+
 # The machine may be busy (parallel builds, browsers); a slow example is not a failure.
 settings.register_profile("dateline", deadline=None)
 settings.load_profile("dateline")

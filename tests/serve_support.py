@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import http.client
+import json
 import os
 import queue
 import re
@@ -11,8 +13,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+import pytest
 
 from generator import build
 from generator.config import load_config
@@ -173,3 +177,30 @@ class InProcess:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return sample_site(tmp_path / "site")
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[Served]:
+    server = Served(site)
+    yield server
+    server.stop()
+
+
+def page_settings(page: str) -> str:
+    """The reload script's settings a served page carries (its ``data-dateline`` attribute)."""
+    start = page.index('data-dateline="') + len('data-dateline="')
+    return html.unescape(page[start : page.index('"', start)])
+
+
+def next_message(reply: http.client.HTTPResponse) -> dict:
+    """The next ``data:`` message on an event stream."""
+    while True:
+        line = reply.readline()
+        assert line, "the stream ended"
+        if line.startswith(b"data: "):
+            return json.loads(line[len(b"data: ") :])

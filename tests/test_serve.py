@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import http.client
 import json
 import os
@@ -11,28 +10,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import GEN_CORPUS
-from serve_support import Served, article, sample_site, save
+from serve_support import Served, article, next_message, page_settings, save
 
 from generator.serve import Tracker, host_allowed, is_loopback, locate, stamp_of
 
 ARTICLE = "/2024/08/31/floods/"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return sample_site(tmp_path / "site")
-
-
-@pytest.fixture
-def served(site: Path) -> Iterator[Served]:
-    server = Served(site)
-    yield server
-    server.stop()
 
 
 # --- Serving ------------------------------------------------------------------------------
@@ -367,7 +353,7 @@ class _Stream:
 
 def _open_stream(served: Served, page: str) -> _Stream:
     """Subscribe the way a served page does, with the version and token it was served at."""
-    settings = json.loads(_attribute(served.get(page).text))
+    settings = json.loads(page_settings(served.get(page).text))
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=15)
     connection.request("GET", f"{settings['events']}?v={settings['version']}&t={settings['token']}")
     reply = connection.getresponse()
@@ -375,18 +361,8 @@ def _open_stream(served: Served, page: str) -> _Stream:
     return _Stream(connection, reply)
 
 
-def _attribute(page: str) -> str:
-    start = page.index('data-dateline="') + len('data-dateline="')
-    return html.unescape(page[start : page.index('"', start)])
-
-
 def _message(stream: _Stream) -> dict:
-    """The next ``data:`` message on the stream."""
-    while True:
-        line = stream.reply.readline()
-        assert line, "the stream ended"
-        if line.startswith(b"data: "):
-            return json.loads(line[len(b"data: ") :])
+    return next_message(stream.reply)
 
 
 def test_sigterm_stops_the_server_during_a_long_first_build(tmp_path: Path) -> None:

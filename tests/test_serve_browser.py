@@ -30,18 +30,6 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return sample_site(tmp_path / "site")
-
-
-@pytest.fixture
-def served(site: Path) -> Iterator[Served]:
-    server = Served(site)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
     yield context.new_page()

@@ -3,7 +3,6 @@ templates, files vanishing mid-build and the ways editors save."""
 
 from __future__ import annotations
 
-import html
 import http.client
 import json
 import os
@@ -19,7 +18,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from serve_support import REPO, InProcess, Served, article, sample_site, save, write_site
+from serve_support import (
+    REPO,
+    InProcess,
+    Served,
+    article,
+    next_message,
+    page_settings,
+    sample_site,
+    save,
+    write_site,
+)
 
 from generator import build
 from generator.config import load_config
@@ -46,18 +55,6 @@ def report(n: int, edition: int) -> str:
 
 def report_url(n: int) -> str:
     return f"/2024/09/{n + 1:02d}/report-{n}/"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return sample_site(tmp_path / "site")
-
-
-@pytest.fixture
-def served(site: Path) -> Iterator[Served]:
-    server = Served(site)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -122,7 +119,7 @@ def test_200_concurrent_clients_get_whole_pages_while_rebuilds_run(news: Served)
 
 
 def test_many_open_reload_channels_all_receive_the_reload(news: Served) -> None:
-    settings = json.loads(_attribute(news.get(report_url(0)).text))
+    settings = json.loads(page_settings(news.get(report_url(0)).text))
     streams = [_subscribe(news.port, settings) for _ in range(150)]
     try:
         assert all(_message(stream)["changed"] == [] for stream in streams)
@@ -166,7 +163,7 @@ def test_the_server_serves_and_reloads_after_many_tabs_closed(tmp_path: Path) ->
         server.wait_for_streams(0, timeout=5)
         page = _get(server.port, "/2024/08/31/floods/")
         assert (page.status, b"Floods close the port" in page.read()) == (200, True)
-        settings = json.loads(_attribute(_get(server.port, "/").read().decode()))
+        settings = json.loads(page_settings(_get(server.port, "/").read().decode()))
         listening = _subscribe(server.port, settings)
         try:
             _message(listening)
@@ -191,7 +188,7 @@ def test_a_template_failing_at_render_time_is_reported_at_its_line(
     lines = (REPO / "templates" / "article.html").read_text().splitlines()
     main = lines.index("{% block main %}")
     broken = [*lines[: main + 1], expression, *lines[main + 1 :]]
-    stream = _subscribe(served.port, json.loads(_attribute(served.get("/2024/08/31/floods/").text)))
+    stream = _subscribe(served.port, json.loads(page_settings(served.get("/2024/08/31/floods/").text)))
     try:
         _message(stream)
         save(site / "templates" / "article.html", "\n".join(broken) + "\n")
@@ -386,14 +383,5 @@ def _subscribe(port: int, settings: dict) -> _Stream:
     return _Stream(sock, reply)
 
 
-def _attribute(page: str) -> str:
-    start = page.index('data-dateline="') + len('data-dateline="')
-    return html.unescape(page[start : page.index('"', start)])
-
-
 def _message(stream: _Stream) -> dict:
-    while True:
-        line = stream.reply.readline()
-        assert line, "the stream ended"
-        if line.startswith(b"data: "):
-            return json.loads(line[len(b"data: ") :])
+    return next_message(stream.reply)
