@@ -62,10 +62,16 @@ def prepare(
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     site = taxonomy.index(loaded.articles, config, now)
-    planned = pages.plan(site) + search.plan(site)
-    planned += feeds.plan(site, planned)  # feeds, sitemap, robots.txt
-    pages.check_urls(planned)
-    return site, planned, loaded.warnings
+    return site, plan_site(site), loaded.warnings
+
+
+def plan_site(site: taxonomy.Site) -> list[pages.Page]:
+    """Every page: HTML pages, the search page, then feeds, sitemap and robots.txt; raises
+    BuildFailed when two want one URL."""
+    plan = pages.plan(site) + search.plan(site)
+    plan += feeds.plan(site, plan)
+    pages.check_urls(plan)
+    return plan
 
 
 def rendered(
@@ -121,9 +127,7 @@ def build(
         raise BuildFailed(loaded.errors)
     related = incremental.load_related(config) if use_cache else None
     site = taxonomy.index(loaded.articles, config, now, related_memo=related)
-    plan = pages.plan(site) + search.plan(site)
-    plan += feeds.plan(site, plan)  # feeds, sitemap, robots.txt
-    pages.check_urls(plan)
+    plan = plan_site(site)
     custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != render.theme_dir().resolve()
     fingerprints = incremental.Fingerprints(
         site, incremental.templates_digest(config), loaded.digests, custom_templates=custom
