@@ -15,7 +15,6 @@ from generator import cache, content, feeds, incremental, pages, parallel, rende
 from generator.config import Config
 from generator.errors import BuildFailed, ContentError
 from generator.output import Staging, check_output_dir, relative_path, stage
-from generator.slugs import output_path
 
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
@@ -200,8 +199,7 @@ def render_pages(
             except ContentError as error:
                 errors.append((error.path, error.line, error.message))
                 continue
-            output_path(out_dir, page.url)  # refuses a URL that would lead outside the output
-            relative = relative_path(page.url)
+            relative = relative_path(page.url)  # refuses a URL that would lead outside the output
             if stage(out_dir, staging_dir, relative, data):
                 staged.append(relative)
         return staged, errors

@@ -109,9 +109,13 @@ _EXTRA = _ARTICLE_FIELDS.index("extra")
 _LINES = _ARTICLE_FIELDS.index("lines")
 
 
-def article_from(values: tuple[Any, ...]) -> Article:
+def article_from(values: tuple[Any, ...], source: Path | None = None) -> Article:
+    """The Article of ``plain_article``; ``source``, when given, is its file as a Path
+    already made (making ten thousand of them again shows in every build)."""
     values = list(values)
-    values[_SOURCE] = Path(values[_SOURCE])
+    values[_SOURCE] = (
+        source if source is not None and str(source) == values[_SOURCE] else Path(values[_SOURCE])
+    )
     values[_EXTRA] = MappingProxyType(values[_EXTRA])
     values[_LINES] = MappingProxyType(values[_LINES])
     return Article(*values)

@@ -7,6 +7,7 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -92,11 +93,17 @@ class Config:
     def out_dir(self) -> Path:
         return self.output_dir if self.output_dir is not None else self.site_dir / "output"
 
-    @property
+    @cached_property  # read for every link of every page
     def base_path(self) -> str:
         """The base URL's path, always with a leading and trailing slash."""
         path = urlsplit(self.base_url).path.strip("/")
         return f"/{path}/" if path else "/"
+
+    @cached_property
+    def origin(self) -> str:
+        """The base URL's scheme and host: ``https://example.org``."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -69,19 +69,24 @@ def discover(content_dir: Path) -> list[Path]:
     """Every article file under ``content_dir``, in a stable order; hidden files skipped."""
     if not content_dir.is_dir():
         return []
-    found = []
-    # os.walk rather than rglob: a large archive has tens of thousands of files, and
-    # pathlib's per-file overhead showed in every incremental build.
-    for root, dirs, files in os.walk(content_dir, followlinks=True):
-        # editor temp files (.#a.md), drafts folders by convention (_drafts/)
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        for name in files:
-            if name.startswith((".", "_")) or not name.lower().endswith(EXTENSIONS):
-                continue
-            path = os.path.join(root, name)
-            if os.path.isfile(path):
-                found.append(Path(path))
-    return sorted(found)
+    found: list[str] = []
+    folders = [str(content_dir)]
+    visited = {os.path.realpath(content_dir)}  # a symlink back up the tree is followed once
+    # scandir rather than rglob or os.walk: a large archive has tens of thousands of files,
+    # and any per-file overhead shows in every incremental build.
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith((".", "_")):  # editor temp files, _drafts/ by convention
+                    continue
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in visited:
+                        visited.add(real)
+                        folders.append(entry.path)
+                elif entry.name.lower().endswith(EXTENSIONS) and entry.is_file():
+                    found.append(entry.path)
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 # -- YAML without the traps --------------------------------------------------------------------

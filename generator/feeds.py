@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -65,6 +65,9 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Feed:
+    """A feed as planned: its entries are made only when it is rendered, so a build that
+    renders few feeds does not pay for the others' (absolute links in every article body)."""
+
     title: str
     subtitle: str
     url: str  # the feed's own absolute URL
@@ -72,8 +75,13 @@ class Feed:
     language: str
     author: str  # for entries without an author of their own (Atom requires one)
     updated: datetime
-    entries: tuple[Entry, ...]
+    articles: tuple[Article, ...]  # one entry each, in this order
+    entry_of: Callable[[Article], Entry] = field(repr=False, compare=False)
     generator_version: str = __version__
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(map(self.entry_of, self.articles))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +102,11 @@ def plan(site: Site, html_pages: Sequence[Page], sitemap_max_urls: int = SITEMAP
     entries = _Entries(site)
     feeds: list[Page] = []
 
+    limit = config.feed_limit
+
     def atom(listing_url: str, title: str, articles: Sequence[Article]) -> Feed:
-        feed = _feed(config, feed_url(listing_url), listing_url, title, entries.of(articles))
+        chosen = tuple(articles[:limit] if limit > 0 else articles)
+        feed = _feed(config, feed_url(listing_url), listing_url, title, chosen, entries.entry)
         feeds.append(Page(feed_url(listing_url), "atom.xml", "feed", title, {"feed": feed}))
         return feed
 
@@ -104,10 +115,7 @@ def plan(site: Site, html_pages: Sequence[Page], sitemap_max_urls: int = SITEMAP
         atom(term.url, f"{term.name} · {config.title}", term.articles)
     for region in site.regions.values():
         atom(region.url, f"{region.name} · {config.title}", region.articles)
-    json_feed = json_feed_of(site_feed, absolute_url(config, "/feed.json"))
-    # Serialised here, not with Jinja's tojson, which escapes every < and non-ASCII letter.
-    text = json.dumps(json_feed, ensure_ascii=False, indent=2)
-    feeds.append(Page("/feed.json", "feed.json", "feed", config.title, {"feed": json_feed, "json": text}))
+    feeds.append(Page("/feed.json", "feed.json", "feed", config.title, {"feed": site_feed}))
     feeds += sitemap(site, html_pages, sitemap_max_urls)
     feeds.append(Page("/robots.txt", "robots.txt", "robots", "robots.txt"))
     return feeds
@@ -120,12 +128,7 @@ class _Entries:
         self.site = site
         self.made: dict[str, Entry] = {}
 
-    def of(self, articles: Sequence[Article]) -> tuple[Entry, ...]:
-        limit = self.site.config.feed_limit
-        chosen = articles[:limit] if limit > 0 else articles
-        return tuple(self._entry(article) for article in chosen)
-
-    def _entry(self, article: Article) -> Entry:
+    def entry(self, article: Article) -> Entry:
         if (made := self.made.get(article.url)) is not None:
             return made
         site, config = self.site, self.site.config
@@ -146,7 +149,14 @@ class _Entries:
         return entry
 
 
-def _feed(config: Config, url: str, home: str, title: str, entries: tuple[Entry, ...]) -> Feed:
+def _feed(
+    config: Config,
+    url: str,
+    home: str,
+    title: str,
+    articles: tuple[Article, ...],
+    entry_of: Callable[[Article], Entry],
+) -> Feed:
     return Feed(
         title=clean(title),
         subtitle=clean(config.description),
@@ -154,8 +164,9 @@ def _feed(config: Config, url: str, home: str, title: str, entries: tuple[Entry,
         home=absolute_url(config, home),
         language=config.language,
         author=clean(config.title),
-        updated=newest((e.updated for e in entries), default=_EPOCH),
-        entries=entries,
+        updated=newest((a.updated or a.date for a in articles), default=_EPOCH),
+        articles=articles,
+        entry_of=entry_of,
     )
 
 
@@ -172,6 +183,12 @@ def absolute_links(body_html: str, page_url: str) -> str:
         return f'{match[1]}="{html.escape(target)}"'
 
     return _LINK_ATTRIBUTE.sub(absolute, body_html)
+
+
+def json_feed_text(feed: Feed, url: str) -> str:
+    """The JSON Feed document at ``url``, serialised here rather than with Jinja's tojson,
+    which escapes every < and non-ASCII letter."""
+    return json.dumps(json_feed_of(feed, url), ensure_ascii=False, indent=2)
 
 
 def json_feed_of(feed: Feed, url: str) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import time
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -299,7 +298,7 @@ def load_articles(
         errors += cache.errors_from(file_errors)
         warnings += cache.errors_from(file_warnings)
         if plain is not None:
-            article = cache.article_from(plain)
+            article = cache.article_from(plain, paths[number])
             found.append(article)
             digests[article.source] = file_digest
     return Loaded(tuple(found), tuple(errors), tuple(warnings), digests)
@@ -326,10 +325,6 @@ class Fingerprints:
         self.site = site
         self.digests = digests
         self._articles: dict[str, str] = {}
-        self._children: dict[tuple[int, ...], list[Period]] = defaultdict(list)
-        for period in site.periods.values():
-            if len(period.parts) > 1:
-                self._children[period.parts[:-1]].append(period)
         self._whole_site: str | None = None
         self.base = cache.digest(
             cache.code_version(),
@@ -344,7 +339,7 @@ class Fingerprints:
         """What the theme shows on every page or on the home page's overview: the article
         count, the years (the footer, the timeline) and the top-level regions with counts."""
         site = self.site
-        years = [self.period(p) for p in site.periods.values() if len(p.parts) == 1]
+        years = [self.period(p) for p in site.years]
         tops = [self.region(r) for r in site.regions.values() if r.parent is None]
         return len(site.articles), years, tops
 
@@ -389,7 +384,9 @@ class Fingerprints:
 
     def _describe(self, value: Any) -> Any:
         if isinstance(value, Pagination):
-            return value.number, value.urls, value.total, [self.article(a) for a in value.articles]
+            # the first URL and the count stand for every page's URL (page_url derives them)
+            articles = [self.article(a) for a in value.articles]
+            return value.number, value.urls[0], value.count, value.total, articles
         if isinstance(value, Term):
             return value.name, value.url, len(value.articles)
         if isinstance(value, Region):
@@ -400,7 +397,10 @@ class Fingerprints:
             return self.digests.get(value.source), self.article(value)
         if isinstance(value, tuple) and all(isinstance(v, Term) for v in value):
             return [self._describe(v) for v in value]
-        if isinstance(value, (Feed, str, dict)) or (
+        if isinstance(value, Feed):
+            articles = [(self.digests.get(a.source), self.article(a)) for a in value.articles]
+            return value.title, value.url, value.home, value.updated.isoformat(), articles
+        if isinstance(value, (str, dict)) or (
             isinstance(value, tuple) and all(isinstance(v, SitemapEntry) for v in value)
         ):
             return value  # plain data that already holds everything the feed or sitemap shows
@@ -437,5 +437,5 @@ class Fingerprints:
         return region.path, region.name, region.url, region.parent, len(region.articles), children
 
     def period(self, period: Period) -> Any:
-        children = [(p.url, p.name, len(p.articles)) for p in self._children.get(period.parts, ())]
+        children = [(p.url, p.name, len(p.articles)) for p in self.site.children_of(period)]
         return period.url, period.name, len(period.articles), children

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import DatelineError
-from generator.slugs import output_path
 
 #: Marks a folder as Dateline's, so a build never deletes files it did not make.
 MARKER = ".dateline-output"
@@ -67,8 +67,7 @@ class Staging:
 
     def add(self, url: str, data: bytes) -> None:
         """Stage the file for ``url`` unless the output already holds exactly these bytes."""
-        relative = self.claim(url)
-        output_path(self.out_dir, url)  # refuses a URL that would lead outside the output
+        relative = self.claim(url)  # refuses a URL that would lead outside the output
         if stage(self.out_dir, self.dir, relative, data):
             self.changed.append(relative)
 
@@ -87,16 +86,25 @@ class Staging:
         """Move staged files in, then remove stale ones: those of ``previous`` (the files of
         the last build, when known) that this build did not claim, else every unclaimed file
         found by walking the output folder."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if not self.out_dir.exists():  # a first build: the staging folder becomes the output
+            (self.dir / MARKER).touch()
+            os.rename(self.dir, self.out_dir)
+            return WriteReport(len(self.expected) - 1, len(self.changed), 0)
+        folders = _Folders(str(self.out_dir))
+        for relative in self.changed:  # refuse a symlinked folder before anything moves
+            folders.exists(os.path.dirname(relative))
         marker = self.out_dir / MARKER
         if not marker.exists():
             marker.touch()
+        staging, out = str(self.dir), str(self.out_dir)
         for relative in self.changed:
-            target = self.out_dir / relative
-            if target.is_dir():  # a page became a file where a folder was, or the reverse
+            folders.make(os.path.dirname(relative))
+            source, target = os.path.join(staging, relative), os.path.join(out, relative)
+            try:
+                os.replace(source, target)
+            except IsADirectoryError:  # a folder of pages became a single file
                 shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.dir / relative, target)
+                os.replace(source, target)
         removed = self._remove_stale() if previous is None else self._remove(previous)
         shutil.rmtree(self.dir, ignore_errors=True)
         return WriteReport(len(self.expected) - 1, len(self.changed), removed)
@@ -107,8 +115,10 @@ class Staging:
     def _remove(self, previous: Iterable[str]) -> int:
         removed = 0
         for relative in previous:
+            if relative in self.expected:
+                continue
             path = self.out_dir / relative
-            if relative in self.expected or not path.is_file():
+            if not path.is_file():
                 continue
             path.unlink()
             removed += 1
@@ -137,6 +147,42 @@ class Staging:
                 elif not any(path.iterdir()):
                     path.rmdir()
         return removed
+
+
+class _Folders:
+    """The output's folders, each looked at once (a large archive has a folder per page):
+    made when missing, and never written through when a symlink, which could lead outside."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.known: dict[str, bool] = {"": True}  # folder relative to root -> it exists
+
+    def exists(self, folder: str) -> bool:
+        if folder in self.known:
+            return self.known[folder]
+        exists = self.exists(os.path.dirname(folder))
+        if exists:
+            path = os.path.join(self.root, folder)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                exists = False
+            else:
+                if stat.S_ISLNK(mode):
+                    raise DatelineError(f"refusing to write through {path}: a symlink in the output")
+                exists = stat.S_ISDIR(mode)  # a file is replaced by the folder
+        self.known[folder] = exists
+        return exists
+
+    def make(self, folder: str) -> None:
+        if self.exists(folder):
+            return
+        self.make(os.path.dirname(folder))
+        path = os.path.join(self.root, folder)
+        if os.path.lexists(path):  # a page that was a single file became a folder of pages
+            os.unlink(path)
+        os.mkdir(path)
+        self.known[folder] = True
 
 
 def relative_path(url: str) -> str:

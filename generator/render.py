@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from datetime import date, datetime
 from pathlib import Path
@@ -46,24 +47,35 @@ def environment(config: Config) -> jinja2.Environment:
         timeline.chart(site.periods, year, lambda path: site_url(config, path))
     )
     # Imported here: these modules build on this one's URL helpers.
+    from generator.feeds import json_feed_text
     from generator.search import filters
     from generator.seo import news_article
 
-    env.globals.update(news_article=news_article, search_filters=filters)
+    env.globals.update(
+        news_article=news_article,
+        search_filters=filters,
+        json_feed=lambda feed, url: Markup(json_feed_text(feed, url)),
+    )
     return env
+
+
+# Paths that need neither parsing nor percent-encoding: most of them, and a sitemap or feed
+# makes tens of thousands of links.
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9/._~-]*")
 
 
 def site_url(config: Config, path: str) -> str:
     """A root-relative link under the base URL's path, percent-encoded: ``/tags/é/`` ->
     ``/archive/tags/%C3%A9/``. Absolute URLs pass through."""
+    if _PLAIN_PATH.fullmatch(path) and not path.startswith("//"):
+        return config.base_path + path[1:]
     if urlsplit(path).scheme or path.startswith("//"):
         return path
     return quote(config.base_path + path.lstrip("/"), safe="/#?=&%:@!$'()*+,;~-._")
 
 
 def absolute_url(config: Config, path: str) -> str:
-    parts = urlsplit(config.base_url)
-    return f"{parts.scheme}://{parts.netloc}{site_url(config, path)}"
+    return config.origin + site_url(config, path)
 
 
 def format_date(value: date | datetime, style: str = "long") -> str:

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -96,14 +97,20 @@ class Site:
         parts = region.path.split("/")
         return tuple(self.regions["/".join(parts[:i])] for i in range(1, len(parts) + 1))
 
+    @cached_property  # the footer of every page shows them
     def years(self) -> tuple[Period, ...]:
         return tuple(p for p in self.periods.values() if len(p.parts) == 1)
 
+    @cached_property
+    def _children(self) -> Mapping[tuple[int, ...], tuple[Period, ...]]:
+        children: dict[tuple[int, ...], list[Period]] = defaultdict(list)
+        for period in self.periods.values():
+            if len(period.parts) > 1:
+                children[period.parts[:-1]].append(period)
+        return {parts: tuple(found) for parts, found in children.items()}
+
     def children_of(self, period: Period) -> tuple[Period, ...]:
-        size = len(period.parts) + 1
-        return tuple(
-            p for p in self.periods.values() if len(p.parts) == size and p.parts[:-1] == period.parts
-        )
+        return self._children.get(period.parts, ())
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import article, build_errors, build_site, page, tree_digest, write_site
+
+from generator.errors import DatelineError
 
 SITE = {
     "content/a.md": article("First", tags="[a]", region="europe/france"),
@@ -72,6 +76,26 @@ def test_files_that_no_longer_belong_are_removed(tmp_path: Path):
     assert not (output / "2024/09/01/second").exists()
     assert not (output / "tags/b").exists()
     assert (output / "2024/08/31/first/index.html").is_file()
+
+
+def test_a_symlinked_folder_in_the_output_is_never_written_through(tmp_path: Path):
+    write_site(tmp_path / "site", SITE)
+    build_site(tmp_path / "site")
+    output, elsewhere = tmp_path / "site/output", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(output / "tags")
+    (output / "tags").symlink_to(elsewhere)
+    with pytest.raises(DatelineError, match="symlink"):
+        build_site(tmp_path / "site")
+    assert list(elsewhere.iterdir()) == []
+    assert (output / "2024/08/31/first/index.html").is_file()
+
+
+def test_a_first_build_leaves_no_staging_folder_behind(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    assert (tmp_path / "output/.dateline-output").is_file()
+    assert not list(tmp_path.glob(".output.*"))
 
 
 def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(tmp_path: Path):
