@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import jinja2
+
 from generator import cache, content, feeds, incremental, pages, parallel, render, search, taxonomy
 from generator.config import Config
 from generator.errors import BuildFailed, ContentError
@@ -96,6 +98,7 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     reindex_search: bool = True,
+    session: incremental.Session | None = None,
 ) -> Report:
     """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched.
 
@@ -105,6 +108,7 @@ def build(
     processes (default: every core). With ``reindex_search`` false (the live preview after its
     first build) the previous search index is kept as it is when there is one: Pagefind
     indexes the whole archive at once, seconds that an editor waiting on a save should not pay.
+    A ``session`` keeps parsed articles and compiled templates in memory between builds.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -119,18 +123,19 @@ def build(
         warnings = cache.errors_from(state.warnings)
         return Report(state.articles, state.pages, 0, 0, time.perf_counter() - started, warnings)
 
-    articles = incremental.ArticleCache(config, enabled=use_cache)
+    warm = session if use_cache else None
+    articles = warm.article_cache(config) if warm else incremental.ArticleCache(config, enabled=use_cache)
     loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
     articles.save()  # parsed articles are worth keeping even when the build fails below
     if loaded.errors:
         raise BuildFailed(loaded.errors)
-    related = incremental.load_related(config) if use_cache else None
+    related = (warm.related_memo(config) if warm else incremental.load_related(config)) if use_cache else None
     site = taxonomy.index(loaded.articles, config, now, related_memo=related)
     plan = plan_site(site)
     custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != render.theme_dir().resolve()
-    fingerprints = incremental.Fingerprints(
-        site, incremental.templates_digest(config), loaded.digests, custom_templates=custom
-    )
+    templates = incremental.templates_digest(config)
+    fingerprints = incremental.Fingerprints(site, templates, loaded.digests, custom_templates=custom)
+    env = _environment(config, templates, use_cache, warm)
     previous = state.fingerprints if state is not None else {}
     staging = Staging(config.out_dir)
     try:
@@ -142,7 +147,7 @@ def build(
             marks[page.url] = fingerprints.of(page)
             if previous.get(page.url) != marks[page.url] or not os.path.isfile(out + relative):
                 todo.append(page)
-        for target in render_pages(todo, site, staging, jobs, progress("Rendering", len(todo))):
+        for target in render_pages(todo, site, env, staging, jobs, progress("Rendering", len(todo))):
             staging.staged(target)
         for url, source in statics.items():
             staging.add_file(url, source)
@@ -183,12 +188,33 @@ def build(
     )
 
 
+def _environment(
+    config: Config, templates: str, use_cache: bool, session: incremental.Session | None
+) -> jinja2.Environment:
+    """The template environment: the session's while the settings and templates are the same,
+    with compiled templates kept in the cache folder between builds."""
+    made_for = cache.digest(repr(config), templates)
+    if session is not None and session.environment is not None and session.environment[0] == made_for:
+        return session.environment[1]
+    bytecode_dir = config.cache_dir / "templates" if use_cache else None
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
+    env = render.environment(config, bytecode_dir)
+    if session is not None:
+        session.environment = made_for, env
+    return env
+
+
 def render_pages(
-    todo: list[pages.Page], site: taxonomy.Site, staging: Staging, jobs: int, tick: Callable[[], None]
+    todo: list[pages.Page],
+    site: taxonomy.Site,
+    env: jinja2.Environment,
+    staging: Staging,
+    jobs: int,
+    tick: Callable[[], None],
 ) -> Iterator[str]:
     """Render ``todo`` over ``jobs`` processes, each staging its own files; yields the files
     staged. Raises BuildFailed with each broken template reported once."""
-    env = render.environment(site.config)  # compiled once, inherited by the workers
     out_dir, staging_dir = staging.out_dir, staging.dir
 
     def render_chunk(chunk: list[pages.Page]) -> tuple[list[str], list[tuple[Path, int, str]]]:

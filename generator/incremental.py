@@ -170,7 +170,19 @@ class ArticleCache:
     def __init__(self, config: Config, enabled: bool = True) -> None:
         self.dir = config.cache_dir
         self.enabled = enabled
-        self.key = cache.digest(
+        self.key = self.key_of(config)
+        self.shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
+        self.dirty: set[int] = set()
+        self.made: dict[str, tuple[Entry, Article]] = {}  # the Article last made of each entry
+        if enabled:
+            for number in range(SHARDS):
+                data = cache.load(self._path(number), self.key)
+                if isinstance(data, dict):
+                    self.shards[number] = data
+
+    @staticmethod
+    def key_of(config: Config) -> str:
+        return cache.digest(
             "articles",
             cache.code_version(),
             str(config.site_dir),
@@ -178,13 +190,15 @@ class ArticleCache:
             (config.timezone, config.archive_day, config.allow_html, config.permalinks.article),
             (config.tag_keys, config.region_keys, config.author_keys),
         )
-        self.shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
-        self.dirty: set[int] = set()
-        if enabled:
-            for number in range(SHARDS):
-                data = cache.load(self._path(number), self.key)
-                if isinstance(data, dict):
-                    self.shards[number] = data
+
+    def article(self, relative: str, entry: Entry, source: Path) -> Article:
+        """The Article of a cached entry, made once however many builds ask for it."""
+        made = self.made.get(relative)
+        if made is not None and made[0] is entry:
+            return made[1]
+        article = cache.article_from(entry[3], source)
+        self.made[relative] = (entry, article)
+        return article
 
     def _path(self, number: int) -> Path:
         return self.dir / f"articles-{number:02d}.bin"
@@ -298,10 +312,31 @@ def load_articles(
         errors += cache.errors_from(file_errors)
         warnings += cache.errors_from(file_warnings)
         if plain is not None:
-            article = cache.article_from(plain, paths[number])
+            article = articles.article(relatives[number], entries[number], paths[number])
             found.append(article)
             digests[article.source] = file_digest
     return Loaded(tuple(found), tuple(errors), tuple(warnings), digests)
+
+
+@dataclass
+class Session:
+    """What a long-running process (the live preview) keeps from one build to the next
+    instead of reading it back from the cache folder: parsed articles, related articles and
+    the compiled templates."""
+
+    articles: ArticleCache | None = None
+    related: dict[str, Any] | None = None
+    environment: tuple[str, Any] | None = None  # (what it was made for, the environment)
+
+    def article_cache(self, config: Config) -> ArticleCache:
+        if self.articles is None or self.articles.key != ArticleCache.key_of(config):
+            self.articles = ArticleCache(config)
+        return self.articles
+
+    def related_memo(self, config: Config) -> dict[str, Any]:
+        if self.related is None:
+            self.related = load_related(config)
+        return self.related
 
 
 # -- what each page shows ------------------------------------------------------------------------

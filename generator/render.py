@@ -29,9 +29,13 @@ def template_dirs(config: Config) -> list[Path]:
     return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
 
 
-def environment(config: Config) -> jinja2.Environment:
+def environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The template environment of one build: templates are read once (a build never sees
+    them change), and compiled templates are kept in ``bytecode_dir`` for the next build."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dirs(config)),
+        auto_reload=False,  # else every page rendered stats every template it uses
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,  # every extension, .txt and .xml too: front matter is never markup
         undefined=jinja2.StrictUndefined,  # a typo in a template is an error, not empty text
         trim_blocks=True,

@@ -43,7 +43,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from generator import build, render
+from generator import build, incremental, render
 from generator.config import SETTINGS_FILE, Config, load_config
 from generator.errors import BuildFailed, ContentError, DatelineError
 from generator.slugs import output_path
@@ -628,6 +628,7 @@ class Rebuilder:
         self.out = out
         self.err = err
         self.indexed = False
+        self.session = incremental.Session()  # parsed articles and templates, kept between saves
 
     def rebuild(self, because: list[Path]) -> None:
         started = time.perf_counter()
@@ -638,7 +639,11 @@ class Rebuilder:
             self.preview.base_path = config.base_path
             copied = None if moved else self._copy_static(config, because)
             # The search index is built once per session; later saves keep it (see build.build).
-            report = build.build(config, reindex_search=not self.indexed) if copied is None else None
+            report = (
+                build.build(config, reindex_search=not self.indexed, session=self.session)
+                if copied is None
+                else None
+            )
             self.indexed = True
         except BuildFailed as failed:
             self._failed(clock, [self._shown(error) for error in failed.errors])

@@ -220,7 +220,7 @@ def test_a_deleted_output_file_is_written_again(site: Path, tmp_path: Path) -> N
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(site: Path, tmp_path: Path) -> None:
     write(site / "content" / "story-001.md", article(1, body="Edited before the cache broke."))
-    for path in (site / ".dateline-cache").iterdir():
+    for path in [path for path in (site / ".dateline-cache").rglob("*") if path.is_file()]:
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2] + b"garbage")
     incremental_build(site)
@@ -326,3 +326,24 @@ def test_a_preview_rebuild_keeps_the_search_index_instead_of_reindexing(site: Pa
         p: p.stat().st_mtime_ns for p in (site / "output" / "pagefind").rglob("*") if p.is_file()
     } == bundle
     assert "rewritten" in (site / "output/2024/08/08/story-number-7/index.html").read_text()
+
+
+def test_builds_sharing_a_session_match_cold_builds_through_a_series_of_edits(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    session = incremental.Session()
+    theme = Path(__file__).parent.parent / "templates"
+    edits = [
+        lambda: write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph.")),
+        lambda: write(site / "content" / "story-011.md", article(11, title="A new headline")),
+        lambda: write(site / "content" / "story-003.md", article(3, tags=["brand-new-tag"], region="oceania/fiji")),
+        lambda: write(site / "templates" / "base.html", (theme / "base.html").read_text().replace("<main", "<b>Special</b><main")),
+        lambda: write(site / "site.toml", 'title = "Renamed Archive"\nper_page = 3\n'),
+        lambda: (site / "content" / "story-012.md").unlink(),
+        lambda: write(site / "content" / "story-999.md", article(999, date="2024-12-31")),
+    ]  # fmt: skip
+    incremental_build(site, session=session)
+    for edit in edits:
+        edit()
+        incremental_build(site, session=session)
+        assert_same_as_cold(site, tmp_path)
+    assert "Special" in (site / "output/index.html").read_text()
