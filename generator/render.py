@@ -6,6 +6,7 @@ import re
 import traceback
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -56,6 +57,7 @@ def environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Envi
     from generator.seo import news_article
 
     env.globals.update(
+        card=_Cards(env),
         news_article=news_article,
         search_filters=filters,
         json_feed=lambda feed, url: Markup(json_feed_text(feed, url)),
@@ -66,6 +68,27 @@ def environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Envi
 # Paths that need neither parsing nor percent-encoding: most of them, and a sitemap or feed
 # makes tens of thousands of links.
 _PLAIN_PATH = re.compile(r"/[A-Za-z0-9/._~-]*")
+
+
+class _Cards:
+    """An article's entry in listings (``_card.html``), rendered once per build: an article
+    is listed a dozen times (home, its tags, regions and dates) and identically each time."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.site: Site | None = None
+        self.made: dict[tuple[str, str], Markup] = {}
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, article: Any, heading: str = "h3") -> Markup:
+        site = context["site"]
+        if site is not self.site:  # a new build
+            self.site, self.made = site, {}
+        key = (article.url, heading)
+        if (made := self.made.get(key)) is None:
+            values = {"article": article, "heading": heading, "site": site, "config": site.config}
+            made = self.made[key] = Markup(self.env.get_template("_card.html").render(values))
+        return made
 
 
 def site_url(config: Config, path: str) -> str:

@@ -1,12 +1,18 @@
-"""Scale: a tag with 50,000 articles and a 10 MB article paginate and build correctly."""
+"""Scale: 100,000 articles, a tag with 50,000 of them and a 10 MB article build correctly."""
 
 from __future__ import annotations
 
 import math
+import os
+import re
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import article, build_site, page, write_site
+import pytest
+from conftest import GEN_CORPUS, article, build_site, page, write_site
 
 from generator import pages, render
 from generator.config import Config
@@ -48,3 +54,59 @@ def test_a_10_mb_article_builds(tmp_path: Path):
     text = (tmp_path / "output/2024/08/31/long-read/index.html").read_text()
     assert len(text) > 10_000_000
     assert page(tmp_path, "/").findtext(".//main//h3/a") == "Long read"
+
+
+HUGE = 100_000
+
+
+def _build(site: Path) -> tuple[float, int, str]:
+    """Build ``site`` in a process of its own: wall seconds, its peak resident memory (MB) and
+    its output."""
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site), "--no-search"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, output
+    return time.perf_counter() - started, usage.ru_maxrss // 1024, output
+
+
+def test_a_100000_article_archive_builds_and_rebuilds_in_bounded_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(site / "content"), str(HUGE)], check=True)
+    (site / "site.toml").write_text('title = "Wire Archive"\nbase_url = "https://example.org/"\n')
+
+    cold, cold_mb, output = _build(site)
+    assert f"Built {HUGE} articles" in output
+    articles = list((site / "content").rglob("*.md"))
+    built = sum(1 for _ in (site / "output").rglob("index.html"))
+    assert built > HUGE  # every article's page, and the listings
+    chosen = sorted(articles)[HUGE // 2]
+    time.sleep(2.1)  # past the racy-timestamp window, so the next build trusts size and mtime
+
+    unchanged, _, output = _build(site)
+    assert "(0 written, 0 removed)" in output
+    with chosen.open("a", encoding="utf-8") as file:
+        file.write("\nA paragraph added at the scale of a whole archive.\n")
+    before_edit = time.time_ns()
+    edited, edit_mb, output = _build(site)
+    written = int(re.search(r"\((\d+) written", output)[1])
+    rewritten = [
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(site / "output")
+        for name in names
+        if os.stat(os.path.join(folder, name)).st_mtime_ns >= before_edit
+    ]
+    assert 1 <= written == len(rewritten) <= 20, output
+    assert any("added at the scale" in Path(path).read_text() for path in rewritten)
+
+    with capsys.disabled():  # the figures belong in the suite's log
+        print(
+            f"\n{HUGE:,} articles: cold build {cold:.0f} s, peak {cold_mb} MB; no change {unchanged:.1f} s; "
+            f"one-article edit {edited:.1f} s ({written} files written), peak {edit_mb} MB"
+        )
+    # Rendered pages are never all held at once: what grows is the articles' own data.
+    assert cold_mb < 2048 and edit_mb < 2048
