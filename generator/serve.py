@@ -823,11 +823,12 @@ def _serve(
     try:  # Ctrl-C at any point from here on stops cleanly, even during the first build
         rebuilder.rebuild([])
         serving.start()
-        threading.Thread(target=debounce, args=(changes, stop, rebuilder.rebuild), daemon=True).start()
         url = f"http://{shown_host}:{bound_port}{preview.base_path}"
         print(f"Serving {url} (Ctrl-C to stop)", file=out, flush=True)
-        while not stop.wait(0.2):
-            pass
+        # Rebuilds run here, in the main thread, so Ctrl-C or SIGTERM interrupts one in
+        # progress and its worker processes are ended with it; a build left running in
+        # another thread would hold the process open at exit.
+        debounce(changes, stop, rebuilder.rebuild)
     except KeyboardInterrupt:
         pass
     finally:

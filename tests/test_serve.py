@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GEN_CORPUS
+from conftest import GEN_CORPUS, REPO
 from serve_support import Served, article, next_message, page_settings, save
 
 from generator.serve import Tracker, host_allowed, is_loopback, locate, stamp_of
@@ -385,3 +385,40 @@ def test_sigterm_stops_the_server_during_a_long_first_build(tmp_path: Path) -> N
     assert time.monotonic() - started < 2.0
     said = process.stdout.read() if process.stdout else ""
     assert "Serving" not in said and "Traceback" not in said
+
+
+def _processes_running(fragment: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if fragment in text:
+            found.append(text)
+    return found
+
+
+def test_sigterm_stops_the_server_during_a_rebuild_in_worker_processes(tmp_path: Path) -> None:
+    corpus = tmp_path / "big"
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus / "content"), "600"], check=True)
+    (corpus / "site.toml").write_text("search = false\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(corpus), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert "Serving" in process.stdout.readline() + process.stdout.readline()
+    theme = (REPO / "templates" / "base.html").read_text()
+    (corpus / "templates").mkdir()
+    (corpus / "templates" / "base.html").write_text(theme.replace("<main", "<b>Edited</b><main"))
+    time.sleep(0.5)  # every page renders again, over worker processes
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+    assert time.monotonic() - started < 2.0
+    time.sleep(0.5)
+    assert _processes_running(str(corpus)) == []
+    assert "Traceback" not in process.stdout.read()
