@@ -374,7 +374,7 @@ class Fingerprints:
         """What the theme shows on every page or on the home page's overview: the article
         count, the years (the footer, the timeline) and the top-level regions with counts."""
         site = self.site
-        years = [self.period(p) for p in site.years]
+        years = [self.period(p) for p in site.years()]
         tops = [self.region(r) for r in site.regions.values() if r.parent is None]
         return len(site.articles), years, tops
 

@@ -50,7 +50,7 @@ from generator.slugs import output_path
 
 EVENTS_PATH = "/__dateline/events"
 PORT_ATTEMPTS = 20  # a busy port moves to the next one, this many times at most
-DEBOUNCE = 0.05  # seconds of quiet that end a burst of file events
+DEBOUNCE = 0.02  # seconds of quiet that end a burst of file events (temp file + rename: ~1 ms)
 DEBOUNCE_LIMIT = 1.0  # a stream of events still rebuilds this often
 KEEPALIVE = 10.0  # seconds between comments on an idle event stream, for proxies and timeouts
 PEER_CHECK = 0.5  # seconds between checks that a tab's event stream is still open

@@ -97,8 +97,11 @@ class Site:
         parts = region.path.split("/")
         return tuple(self.regions["/".join(parts[:i])] for i in range(1, len(parts) + 1))
 
-    @cached_property  # the footer of every page shows them
     def years(self) -> tuple[Period, ...]:
+        return self._years
+
+    @cached_property  # the footer of every page shows them
+    def _years(self) -> tuple[Period, ...]:
         return tuple(p for p in self.periods.values() if len(p.parts) == 1)
 
     @cached_property

@@ -98,6 +98,14 @@ def test_a_bad_setting_is_reported_at_its_line(tmp_path: Path):
     assert f"{tmp_path}/site.toml:2: unknown setting 'per_pge'" in result.stderr
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../../etc/passwd", ""])
+def test_an_unknown_timezone_is_reported_at_its_line(tmp_path: Path, zone: str):
+    write_site(tmp_path, {"site.toml": f'title = "x"\ntimezone = "{zone}"\n', **GOOD})
+    result = run_cli("build", "--site", str(tmp_path))
+    assert result.returncode == 1
+    assert f"{tmp_path}/site.toml:2: unknown timezone '{zone}'" in result.stderr
+
+
 def test_front_matter_values_cannot_inject_markup(tmp_path: Path):
     hostile = '"<script>alert(1)</script>\\" onmouseover=\\"x"'
     write_site(
