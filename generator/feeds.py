@@ -234,6 +234,8 @@ def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_
     config = site.config
     everything = newest((a.updated or a.date for a in site.articles), default=_EPOCH)
     listing_lastmod: dict[str, datetime] = {}  # per listing, by its first page's URL
+    # Each article is in a dozen listings: its instant is worked out once.
+    instants = {a.url: (a.updated or a.date).astimezone(UTC) for a in site.articles}
 
     def lastmod(page: Page) -> datetime:
         if page.kind == "article":
@@ -245,7 +247,8 @@ def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_
         first = pagination.urls[0]
         if first not in listing_lastmod:
             articles = _listing(site, page)
-            listing_lastmod[first] = newest((a.updated or a.date for a in articles), default=everything)
+            latest = max(articles, key=lambda a: instants[a.url], default=None)
+            listing_lastmod[first] = everything if latest is None else latest.updated or latest.date
         return listing_lastmod[first]
 
     entries = tuple(

@@ -93,9 +93,15 @@ def plan(site: Site) -> list[Page]:
 
 def check_urls(pages: list[Page]) -> None:
     """Raise BuildFailed naming every article whose URL is taken or unsafe."""
-    claims: dict[str, list[Page]] = defaultdict(list)
+    first: dict[str, Page] = {}
+    claims: dict[str, list[Page]] = defaultdict(list)  # only the URLs wanted twice, or unsafe
     for page in pages:
-        claims[page.url].append(page)
+        if (taken := first.setdefault(page.url, page)) is not page:
+            if page.url not in claims:
+                claims[page.url].append(taken)
+            claims[page.url].append(page)
+        elif "/." in page.url:
+            claims[page.url].append(page)
     errors = []
     for url, claimants in claims.items():
         unsafe = any(part in ("..", ".") for part in url.split("/"))
