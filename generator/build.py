@@ -1,22 +1,32 @@
-"""The build: config -> load -> index -> plan -> render -> write."""
+"""The build: config -> load -> index -> plan -> render -> write.
+
+The modules of the stages after the input stamp (Markdown, YAML, Jinja and what builds on
+them) are imported by the functions that run those stages: importing them takes longer than
+the whole of a build that finds nothing changed, which stops before needing them.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-import jinja2
-
-from generator import cache, content, feeds, incremental, pages, parallel, render, search, taxonomy
-from generator.config import Config
+from generator import cache, sources
+from generator.config import Config, theme_dir
 from generator.errors import BuildFailed, ContentError
-from generator.output import Staging, check_output_dir, relative_path, stage
+from generator.output import Staging, WriteReport, check_output_dir, relative_path, stage
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from generator import incremental, pages, taxonomy
 
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
@@ -35,30 +45,13 @@ class Report:
     warnings: tuple[ContentError, ...]
 
 
-def static_files(config: Config) -> dict[str, Path]:
-    """URL -> source file for every static asset; later sources override earlier ones.
-
-    The theme's and the site's ``templates/static/`` land under ``/static/``; the site's own
-    ``static/`` folder lands at the root (images, favicon, CNAME).
-    """
-    sources = [(d / "static", "/static/") for d in reversed(render.template_dirs(config))]
-    sources.append((config.static_dir, "/"))
-    files: dict[str, Path] = {}
-    for folder, prefix in sources:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-                files[prefix + relative.as_posix()] = path
-    return files
-
-
 def prepare(
     config: Config, now: datetime | None, progress: Progress
 ) -> tuple[taxonomy.Site, list[pages.Page], tuple[ContentError, ...]]:
     """Load, index and plan; raises BuildFailed with every content error."""
-    paths = content.discover(config.content_dir)
+    from generator import content, taxonomy
+
+    paths = sources.discover(config.content_dir)
     loaded = content.load(config, progress("Reading", len(paths)))
     if loaded.errors:
         raise BuildFailed(loaded.errors)
@@ -69,6 +62,8 @@ def prepare(
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
     """Every page: HTML pages, the search page, then feeds, sitemap and robots.txt; raises
     BuildFailed when two want one URL."""
+    from generator import feeds, pages, search
+
     plan = pages.plan(site) + search.plan(site)
     plan += feeds.plan(site, plan)
     pages.check_urls(plan)
@@ -78,6 +73,8 @@ def plan_site(site: taxonomy.Site) -> list[pages.Page]:
 def rendered(
     plan: list[pages.Page], site: taxonomy.Site, tick: Callable[[], None]
 ) -> Iterator[tuple[str, bytes]]:
+    from generator import render
+
     env = render.environment(site.config)
     errors: dict[tuple[str, int, str], ContentError] = {}
     for page in plan:
@@ -114,39 +111,97 @@ def build(
     started_ns = time.time_ns()
     check_output_dir(config.out_dir, [config.site_dir])
     now = now or datetime.now(UTC)
-    jobs = jobs or parallel.default_jobs()
-    paths = content.discover(config.content_dir)
-    statics = static_files(config)
-    state = incremental.load_state(config) if use_cache else None
-    seen = incremental.inputs(config, paths, statics.values())
-    if state is not None and incremental.unchanged(state, seen, now, config.out_dir):
+    paths = sources.discover(config.content_dir)
+    statics = sources.static_files(config)
+    state = sources.load_state(config) if use_cache else None
+    seen = sources.inputs(config, paths, statics.values())
+    if state is not None and sources.unchanged(state, seen, now, config.out_dir):
         warnings = cache.errors_from(state.warnings)
         return Report(state.articles, state.pages, 0, 0, time.perf_counter() - started, warnings)
 
+    from generator import incremental, parallel, taxonomy
+
+    jobs = jobs or parallel.default_jobs()
     warm = session if use_cache else None
     articles = warm.article_cache(config) if warm else incremental.ArticleCache(config, enabled=use_cache)
-    loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
-    articles.save()  # parsed articles are worth keeping even when the build fails below
-    if loaded.errors:
-        raise BuildFailed(loaded.errors)
-    related = (warm.related_memo(config) if warm else incremental.load_related(config)) if use_cache else None
-    site = taxonomy.index(loaded.articles, config, now, related_memo=related)
-    plan = plan_site(site)
-    custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != render.theme_dir().resolve()
-    templates = incremental.templates_digest(config)
-    fingerprints = incremental.Fingerprints(site, templates, loaded.digests, custom_templates=custom)
-    env = _environment(config, templates, use_cache, warm)
-    previous = state.fingerprints if state is not None else {}
+    try:
+        loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
+        articles.save()  # parsed articles are worth keeping even when the build fails below
+        if loaded.errors:
+            raise BuildFailed(loaded.errors)
+        related = (
+            (warm.related_memo(config) if warm else incremental.load_related(config)) if use_cache else None
+        )
+        site = taxonomy.index(loaded.articles, config, now, related_memo=related)
+        plan = plan_site(site)
+        custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != theme_dir().resolve()
+        templates = sources.templates_digest(config)
+        fingerprints = incremental.Fingerprints(site, templates, loaded.digests, custom_templates=custom)
+        last = incremental.load_marks(config) if state is not None else None
+        marks = fingerprints.marks(plan, last)
+        todo = _to_render(plan, marks.fingerprints, last.fingerprints if last else {}, config.out_dir)
+        env = _environment(config, templates, use_cache, warm)
+        written = _write(config, plan, todo, site, env, state, statics, jobs, progress, reindex_search)
+    finally:
+        articles.close()
+    if use_cache:
+        due = sources.next_due(loaded.articles, config, now)
+        incremental.save_related(config, related)
+        incremental.save_marks(config, marks)
+        sources.save_state(
+            config,
+            sources.State(
+                seen.stamp(started_ns),
+                started_ns,
+                due,
+                len(site.articles),
+                len(plan),
+                cache.plain_errors(loaded.warnings),
+                written.outputs,
+            ),
+        )
+    return Report(
+        articles=len(site.articles),
+        pages=len(plan),
+        written=written.written,
+        removed=written.removed,
+        seconds=time.perf_counter() - started,
+        warnings=loaded.warnings,
+    )
+
+
+def _to_render(
+    plan: list[pages.Page], fingerprints: dict[str, str], last: dict[str, str], out_dir: Path
+) -> list[pages.Page]:
+    """The pages whose fingerprint changed, or whose file is missing from the output."""
+    out = f"{out_dir}{os.sep}"
+    return [
+        page
+        for page in plan
+        if last.get(page.url) != fingerprints[page.url] or not os.path.isfile(out + relative_path(page.url))
+    ]
+
+
+def _write(
+    config: Config,
+    plan: list[pages.Page],
+    todo: list[pages.Page],
+    site: taxonomy.Site,
+    env: jinja2.Environment,
+    state: sources.State | None,
+    statics: dict[str, Path],
+    jobs: int,
+    progress: Progress,
+    reindex_search: bool,
+) -> WriteReport:
+    """Render ``todo`` and copy the static files into a staging folder, index the search
+    when it needs it, then move what changed into the output (see output.py)."""
+    from generator import search
+
     staging = Staging(config.out_dir)
     try:
-        marks: dict[str, str] = {}
-        out = f"{config.out_dir}/"
-        todo: list[pages.Page] = []
         for page in plan:
-            relative = staging.claim(page.url)
-            marks[page.url] = fingerprints.of(page)
-            if previous.get(page.url) != marks[page.url] or not os.path.isfile(out + relative):
-                todo.append(page)
+            staging.claim(page.url)
         for target in render_pages(todo, site, env, staging, jobs, progress("Rendering", len(todo))):
             staging.staged(target)
         for url, source in statics.items():
@@ -160,44 +215,33 @@ def build(
     except BaseException:
         staging.discard()
         raise
-    written = staging.commit(previous=None if state is None else state.outputs)
-    if use_cache:
-        outputs = tuple(sorted(staging.expected))
-        due = incremental.next_due(loaded.articles, config, now)
-        incremental.save_related(config, related)
-        incremental.save_state(
-            config,
-            incremental.State(
-                seen.stamp(started_ns),
-                started_ns,
-                due,
-                len(site.articles),
-                len(plan),
-                cache.plain_errors(loaded.warnings),
-                marks,
-                outputs,
-            ),
-        )
-    return Report(
-        articles=len(site.articles),
-        pages=len(plan),
-        written=written.written,
-        removed=written.removed,
-        seconds=time.perf_counter() - started,
-        warnings=loaded.warnings,
-    )
+    return staging.commit(previous=None if state is None else state.outputs)
 
 
 def _environment(
     config: Config, templates: str, use_cache: bool, session: incremental.Session | None
 ) -> jinja2.Environment:
     """The template environment: the session's while the settings and templates are the same,
-    with compiled templates kept in the cache folder between builds."""
+    with compiled templates kept in the cache folder between builds.
+
+    Compiled templates are kept per settings: Jinja folds filters applied to constants
+    (``{{ '/feed.xml' | url }}``) into the compiled code, so a template compiled under one
+    base URL must not be used under another."""
+    from generator import render
+
     made_for = cache.digest(repr(config), templates)
     if session is not None and session.environment is not None and session.environment[0] == made_for:
         return session.environment[1]
-    bytecode_dir = config.cache_dir / "templates" if use_cache else None
-    if bytecode_dir is not None:
+    bytecode_dir = None
+    if use_cache:
+        compiled = config.cache_dir / "templates"
+        bytecode_dir = compiled / cache.digest(cache.code_version(), repr(config))
+        if compiled.is_dir():  # compiled under other settings: of no further use
+            for path in compiled.iterdir():
+                if path.is_dir() and path != bytecode_dir:
+                    shutil.rmtree(path, ignore_errors=True)
+                elif path.is_file():
+                    path.unlink(missing_ok=True)
         bytecode_dir.mkdir(parents=True, exist_ok=True)
     env = render.environment(config, bytecode_dir)
     if session is not None:
@@ -215,6 +259,8 @@ def render_pages(
 ) -> Iterator[str]:
     """Render ``todo`` over ``jobs`` processes, each staging its own files; yields the files
     staged. Raises BuildFailed with each broken template reported once."""
+    from generator import parallel, render
+
     out_dir, staging_dir = staging.out_dir, staging.dir
 
     def render_chunk(chunk: list[pages.Page]) -> tuple[list[str], list[tuple[Path, int, str]]]:
@@ -263,7 +309,7 @@ def check(config: Config, now: datetime | None = None, progress: Progress = _no_
     """Validate content and every internal link without writing anything."""
     started = time.perf_counter()
     site, plan, warnings = prepare(config, now, progress)
-    known = {page.url for page in plan} | set(static_files(config))
+    known = {page.url for page in plan} | set(sources.static_files(config))
     base = config.base_path
     errors: list[ContentError] = []
     for url, data in rendered(plan, site, progress("Checking", len(plan))):

@@ -10,27 +10,25 @@ pickles of plain data (tuples, strings, dates), written atomically.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import tempfile
 from collections.abc import Iterable
-from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-import markdown
-import pygments
-import yaml
-
 from generator import __version__
-from generator.content import Article
 from generator.errors import ContentError
+
+#: The libraries whose output a build keeps: a reinstall or upgrade of any of them invalidates
+#: the cache. Found without importing them, which would cost a no-change build more than the
+#: rest of it.
+LIBRARIES = ("markdown", "pygments", "yaml", "jinja2", "markupsafe")
 
 MAGIC = b"DATELINE-CACHE 1\n"
 _DIGEST_SIZE = 32
-_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 def digest(*parts: Any) -> str:
@@ -45,12 +43,15 @@ def file_digest(data: bytes) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Dateline's version and the digest of its own source, so a changed Dateline (even an
-    unreleased edit) never reads what an older one cached; plus the libraries that shape
-    the output."""
+    unreleased edit) never reads what an older one cached; plus the installed files of the
+    libraries that shape the output."""
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
-    for name in (markdown.__version__, pygments.__version__, yaml.__version__):
-        h.update(name.encode())
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin is not None:
+            st = os.stat(spec.origin)
+            h.update(f"{name} {spec.origin} {st.st_size} {st.st_mtime_ns}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -93,32 +94,6 @@ def load(path: Path, key: str) -> Any | None:
 
 
 # -- plain forms of what is cached ---------------------------------------------------------------
-
-
-def plain_article(article: Article) -> tuple[Any, ...]:
-    """An Article as a tuple of plain values (its read-only mappings become dicts)."""
-    values = [getattr(article, name) for name in _ARTICLE_FIELDS]
-    values[_SOURCE] = str(article.source)  # a Path is slow to unpickle; a str is not
-    values[_EXTRA] = dict(article.extra)
-    values[_LINES] = dict(article.lines)
-    return tuple(values)
-
-
-_SOURCE = _ARTICLE_FIELDS.index("source")
-_EXTRA = _ARTICLE_FIELDS.index("extra")
-_LINES = _ARTICLE_FIELDS.index("lines")
-
-
-def article_from(values: tuple[Any, ...], source: Path | None = None) -> Article:
-    """The Article of ``plain_article``; ``source``, when given, is its file as a Path
-    already made (making ten thousand of them again shows in every build)."""
-    values = list(values)
-    values[_SOURCE] = (
-        source if source is not None and str(source) == values[_SOURCE] else Path(values[_SOURCE])
-    )
-    values[_EXTRA] = MappingProxyType(values[_EXTRA])
-    values[_LINES] = MappingProxyType(values[_LINES])
-    return Article(*values)
 
 
 def plain_errors(errors: Iterable[ContentError]) -> tuple[tuple[str, int, str], ...]:

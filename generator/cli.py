@@ -6,13 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import Report, build, check
+from generator.build import build, check
 from generator.config import load_config
 from generator.errors import BuildFailed, DatelineError
 from generator.progress import progress_bar
-from generator.scaffold import new_article
+
+if TYPE_CHECKING:
+    from generator.build import Report
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "new":
+            from generator.scaffold import new_article
+
             config = load_config(args.site)
             tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
             print(new_article(config, args.title, args.region, tags))

@@ -110,6 +110,17 @@ class Config:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
+def theme_dir() -> Path:
+    """The default theme: shipped inside the package, or the repository's ``templates/``."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """The site's own templates first, so they override the theme file by file."""
+    return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
+
+
 _TOP_LEVEL = {f.name for f in fields(Config)} - {"site_dir", "drafts", "output_dir"}
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import difflib
 import html
-import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
@@ -28,11 +27,48 @@ from frontmatter.default_handlers import YAMLHandler
 from generator.config import Config
 from generator.errors import ContentError
 from generator.slugs import slugify
+from generator.sources import discover
 from generator.typography import SmartPunctuation
 
-EXTENSIONS = (".md", ".markdown")
 WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 300
+
+
+class Body:
+    """An article's rendered Markdown and its table of contents.
+
+    A build keeps every article but shows few bodies: an incremental build renders a handful
+    of pages, and feeds carry only the newest articles. So the body of an article read from
+    the build cache stays on disk until a page asks for it (``read``), and memory holds the
+    archive's front matter rather than its text.
+    """
+
+    __slots__ = ("_parts", "_read")
+
+    def __init__(
+        self, html: str = "", toc: str = "", read: Callable[[], tuple[str, str]] | None = None
+    ) -> None:
+        self._parts = None if read is not None else (html, toc)
+        self._read = read
+
+    def _get(self) -> tuple[str, str]:
+        if self._parts is None:
+            assert self._read is not None
+            self._parts = self._read()
+        return self._parts
+
+    @property
+    def html(self) -> str:
+        return self._get()[0]
+
+    @property
+    def toc(self) -> str:
+        return self._get()[1]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Body) and self._get() == other._get()
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,43 +86,25 @@ class Article:
     tags: tuple[str, ...]
     authors: tuple[str, ...]
     summary: str
-    body_html: str
-    toc_html: str
+    # What the body is made of is in the source and its digest; the text itself is compared
+    # by pages that show it (incremental.Fingerprints), never through the Article.
+    body: Body = field(compare=False, repr=False)
     word_count: int
     draft: bool
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
+    def body_html(self) -> str:
+        return self.body.html
+
+    @property
+    def toc_html(self) -> str:
+        return self.body.toc
+
+    @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
-
-
-# -- discovery ---------------------------------------------------------------------------------
-
-
-def discover(content_dir: Path) -> list[Path]:
-    """Every article file under ``content_dir``, in a stable order; hidden files skipped."""
-    if not content_dir.is_dir():
-        return []
-    found: list[str] = []
-    folders = [str(content_dir)]
-    visited = {os.path.realpath(content_dir)}  # a symlink back up the tree is followed once
-    # scandir rather than rglob or os.walk: a large archive has tens of thousands of files,
-    # and any per-file overhead shows in every incremental build.
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith((".", "_")):  # editor temp files, _drafts/ by convention
-                    continue
-                if entry.is_dir():
-                    real = os.path.realpath(entry.path)
-                    if real not in visited:
-                        visited.add(real)
-                        folders.append(entry.path)
-                elif entry.name.lower().endswith(EXTENSIONS) and entry.is_file():
-                    found.append(entry.path)
-    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 # -- YAML without the traps --------------------------------------------------------------------
@@ -414,8 +432,7 @@ def _article(
         tags=tags,
         authors=authors,
         summary=summary,
-        body_html=body_html,
-        toc_html=toc_html,
+        body=Body(body_html, toc_html),
         word_count=len(plain.split()),
         draft=bool(draft) or is_published is False,
         extra=MappingProxyType(extra),
@@ -608,7 +625,8 @@ def load(config: Config, progress: Any = None) -> Loaded:
     articles: list[Article] = []
     errors: list[ContentError] = []
     warnings: list[ContentError] = []
-    for path in discover(config.content_dir):
+    for name in discover(config.content_dir):
+        path = Path(name)
         source = config.site_dir / path.relative_to(config.site_dir)
         if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):
             warnings.append(ContentError(source, 1, "symlink leads outside content/; skipped"))

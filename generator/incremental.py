@@ -1,130 +1,45 @@
-"""Incremental builds: what changed since the last build, and which pages that touches.
+"""Incremental builds: which articles changed since the last build, and which pages that touches.
 
 Three levels, cheapest first:
 
-1. The input stamp: (path, size, mtime) of every content, template and static file and
-   ``site.toml``, the settings and Dateline's version. Equal to the last build's, with no
-   scheduled article come due and every output file present: nothing to do, and nothing is
-   parsed.
+1. The input stamp (see sources.py): nothing changed, nothing to do.
 2. Articles: each file's parsed Article is cached under its content digest; only new or
    edited files are parsed (in parallel when there are many).
-3. Pages: each page gets a fingerprint of everything it shows (see ``fingerprints``); only
+3. Pages: each page gets a fingerprint of everything it shows (see ``Fingerprints``); only
    pages whose fingerprint changed, or whose file is missing, are rendered.
-
-Files modified within ``RACY_SECONDS`` of being stamped are never trusted by size and mtime
-alone (a same-size edit in the same clock tick would look unchanged); they are compared by
-content next time, as git does with its index.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from generator import cache, content, parallel, render
+from generator import cache, content, parallel
 from generator.config import Config
-from generator.content import Article
-from generator.errors import ContentError
+from generator.content import Article, Body
+from generator.errors import ContentError, DatelineError
 from generator.feeds import Feed, SitemapEntry
 from generator.pages import Page, Pagination
+from generator.sources import RACY_SECONDS, state_key
 from generator.taxonomy import Period, Region, Site, Term
 
-RACY_SECONDS = 2
 SHARDS = 32
-STATE_FILE = "state.bin"
 RELATED_FILE = "related.bin"
-
-# -- the input stamp -----------------------------------------------------------------------------
-
-
-def template_files(config: Config) -> list[Path]:
-    return [
-        path
-        for folder in render.template_dirs(config)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    ]
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The stat of every input: content, templates, static files and ``site.toml``."""
-
-    config: Config
-    stats: tuple[tuple[str, int, int], ...]  # (path, size, mtime)
-
-    def stamp(self, reference_ns: int) -> str:
-        """A digest of the inputs as seen by a build started at ``reference_ns``. Files
-        modified within ``RACY_SECONDS`` before it are stamped with their content too, so a
-        same-size edit in the same clock tick is still noticed."""
-        racy_after = reference_ns - RACY_SECONDS * 1_000_000_000
-        entries = [
-            (path, size, mtime, cache.file_digest(Path(path).read_bytes()) if mtime >= racy_after else "")
-            for path, size, mtime in self.stats
-        ]
-        return cache.digest(cache.code_version(), repr(self.config), entries)
-
-
-def inputs(config: Config, content_paths: Sequence[Path], other_paths: Iterable[Path]) -> Inputs:
-    settings = config.site_dir / "site.toml"
-    paths = [*content_paths, *template_files(config), *other_paths]
-    if settings.exists():
-        paths.append(settings)
-    stats = []
-    for path in paths:
-        st = os.stat(path)
-        stats.append((str(path), st.st_size, st.st_mtime_ns))
-    return Inputs(config, tuple(stats))
-
-
-def templates_digest(config: Config) -> str:
-    return cache.digest(
-        [(str(path), cache.file_digest(path.read_bytes())) for path in template_files(config)]
-    )
-
-
-# -- the state of the last build -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class State:
-    """What the last successful build left, to compare the next one against."""
-
-    stamp: str
-    started_ns: int  # the reference time of the stamp
-    due: datetime | None  # the first scheduled article to come due after that build
-    articles: int
-    pages: int
-    warnings: tuple[tuple[str, int, str], ...]
-    fingerprints: Mapping[str, str] = field(default_factory=dict)  # page URL -> fingerprint
-    outputs: tuple[str, ...] = ()  # every file of the output, relative to it
-
-
-def _state_key(config: Config) -> str:
-    return cache.digest("state", cache.code_version(), str(config.site_dir), str(config.out_dir))
-
-
-def load_state(config: Config) -> State | None:
-    data = cache.load(config.cache_dir / STATE_FILE, _state_key(config))
-    try:
-        return State(**data) if isinstance(data, dict) else None
-    except TypeError:
-        return None
-
-
-def save_state(config: Config, state: State) -> None:
-    cache.store(config.cache_dir / STATE_FILE, _state_key(config), state.__dict__)
+FINGERPRINTS_FILE = "pages.bin"
+BODIES_FOLDER = "bodies"
 
 
 def load_related(config: Config) -> dict[str, Any]:
     """Related articles from the last build (see ``taxonomy.index``); empty when unknown."""
-    data = cache.load(config.cache_dir / RELATED_FILE, _state_key(config))
+    data = cache.load(config.cache_dir / RELATED_FILE, state_key(config))
     if not isinstance(data, dict):
         return {}
     data["saved"] = data.get("key")  # the same object until indexing computes a new key
@@ -134,38 +49,117 @@ def load_related(config: Config) -> dict[str, Any]:
 def save_related(config: Config, related: dict[str, Any] | None) -> None:
     if related and related.get("saved") is not related.get("key"):
         related["saved"] = related["key"]
-        cache.store(config.cache_dir / RELATED_FILE, _state_key(config), related)
+        cache.store(config.cache_dir / RELATED_FILE, state_key(config), related)
 
 
-def unchanged(state: State, seen: Inputs, now: datetime, out_dir: Path) -> bool:
-    """Whether a build would change nothing: same inputs, nothing come due, output whole."""
-    if state.due is not None and now >= state.due:
-        return False
-    if seen.stamp(state.started_ns) != state.stamp:
-        return False
+@dataclass(frozen=True)
+class Marks:
+    """What the last build rendered from: its placement (see ``Fingerprints.placement``),
+    each article's content digest, and each page's fingerprint."""
+
+    placement: str
+    digests: Mapping[str, str]  # article source -> content digest
+    fingerprints: Mapping[str, str]  # page URL -> fingerprint
+
+
+def load_marks(config: Config) -> Marks | None:
+    data = cache.load(config.cache_dir / FINGERPRINTS_FILE, state_key(config))
     try:
-        for relative in state.outputs:
-            os.stat(os.path.join(out_dir, relative))
-    except OSError:
-        return False
-    return True
-
-
-def next_due(articles: Iterable[Article], config: Config, now: datetime) -> datetime | None:
-    """When the next scheduled (future-dated) article is published, changing the site."""
-    if config.drafts:
+        return Marks(*data) if isinstance(data, tuple) else None
+    except TypeError:
         return None
-    return min((a.date for a in articles if not a.draft and a.date > now), default=None)
+
+
+def save_marks(config: Config, marks: Marks) -> None:
+    value = (marks.placement, dict(marks.digests), dict(marks.fingerprints))
+    cache.store(config.cache_dir / FINGERPRINTS_FILE, state_key(config), value)
 
 
 # -- articles, cached by content digest ---------------------------------------------------------
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_SOURCE = _ARTICLE_FIELDS.index("source")
+_BODY = _ARTICLE_FIELDS.index("body")
+_EXTRA = _ARTICLE_FIELDS.index("extra")
+_LINES = _ARTICLE_FIELDS.index("lines")
+
+
+def plain_article(article: Article) -> tuple[Any, ...]:
+    """An Article's front matter and facts as a tuple of plain values, without its body
+    (kept apart, see ``Bodies``); its read-only mappings become dicts."""
+    values = [getattr(article, name) for name in _ARTICLE_FIELDS]
+    values[_SOURCE] = str(article.source)  # a Path is slow to unpickle; a str is not
+    values[_BODY] = None
+    values[_EXTRA] = dict(article.extra)
+    values[_LINES] = dict(article.lines)
+    return tuple(values)
+
+
+def article_from(values: tuple[Any, ...], body: Body, source: Path | None = None) -> Article:
+    """The Article of ``plain_article`` with its ``body``; ``source``, when given, is its file
+    as a Path already made (making ten thousand of them again shows in every build)."""
+    values = list(values)
+    values[_SOURCE] = (
+        source if source is not None and str(source) == values[_SOURCE] else Path(values[_SOURCE])
+    )
+    values[_BODY] = body
+    values[_EXTRA] = MappingProxyType(values[_EXTRA])
+    values[_LINES] = MappingProxyType(values[_LINES])
+    return Article(*values)
+
+
+class Bodies:
+    """Rendered article bodies, a file each, named by the digest of the article's source.
+
+    A build reads only the bodies of the pages it renders. A body file that is missing or
+    corrupt is never trusted: the article is parsed again from its source, provided the
+    source still has the digest the body was wanted for.
+    """
+
+    def __init__(self, folder: Path, key: str, config: Config) -> None:
+        self.folder = folder
+        self.key = key
+        self.config = config
+
+    def _path(self, digest: str) -> Path:
+        return self.folder / digest
+
+    def write(self, digest: str, body: Body) -> None:
+        cache.store(self._path(digest), self.key, (body.html, body.toc))
+
+    def remove(self, digests: Iterable[str]) -> None:
+        for digest in digests:
+            self._path(digest).unlink(missing_ok=True)
+
+    def lazy(self, digest: str, source: Path) -> Body:
+        return Body(read=lambda: self.read(digest, source))
+
+    def read(self, digest: str, source: Path) -> tuple[str, str]:
+        found = cache.load(self._path(digest), self.key)
+        if isinstance(found, tuple) and len(found) == 2:
+            return found
+        data = source.read_bytes()
+        if cache.file_digest(data) != digest:
+            raise DatelineError(f"{source} changed during the build; build again")
+        article, _, _ = content.parse(data, source, self.config, content.markdown_renderer(self.config))
+        if article is None:
+            raise DatelineError(f"{source} changed during the build; build again")
+        self.write(digest, article.body)
+        return article.body.html, article.body.toc
+
 
 # (size, mtime or None, content digest, plain Article or None, errors, warnings)
 Entry = tuple[int, int | None, str, tuple[Any, ...] | None, tuple[Any, ...], tuple[Any, ...]]
 
 
 class ArticleCache:
-    """Parsed articles by file, in shards so an edit rewrites a small file, not all of them."""
+    """Parsed articles by file, in shards so an edit rewrites a small file, not all of them;
+    their bodies apart, in ``Bodies``.
+
+    A disabled cache (a build from scratch) reads nothing and keeps its bodies in a
+    temporary folder, removed by ``close``: workers hand bodies over through files, and
+    memory stays flat however large the archive.
+    """
 
     def __init__(self, config: Config, enabled: bool = True) -> None:
         self.dir = config.cache_dir
@@ -173,7 +167,10 @@ class ArticleCache:
         self.key = self.key_of(config)
         self.shards: list[dict[str, Entry]] = [{} for _ in range(SHARDS)]
         self.dirty: set[int] = set()
+        self.dropped: set[str] = set()  # digests of bodies no entry may need any more
         self.made: dict[str, tuple[Entry, Article]] = {}  # the Article last made of each entry
+        folder = config.cache_dir / BODIES_FOLDER if enabled else Path(tempfile.mkdtemp(prefix="dateline-"))
+        self.bodies = Bodies(folder, self.key, config)
         if enabled:
             for number in range(SHARDS):
                 data = cache.load(self._path(number), self.key)
@@ -188,7 +185,7 @@ class ArticleCache:
             str(config.site_dir),
             # every setting parse() reads
             (config.timezone, config.archive_day, config.allow_html, config.permalinks.article),
-            (config.tag_keys, config.region_keys, config.author_keys),
+            (config.tag_keys, config.region_keys, config.author_keys, config.base_path),
         )
 
     def article(self, relative: str, entry: Entry, source: Path) -> Article:
@@ -196,7 +193,8 @@ class ArticleCache:
         made = self.made.get(relative)
         if made is not None and made[0] is entry:
             return made[1]
-        article = cache.article_from(entry[3], source)
+        assert entry[3] is not None
+        article = article_from(entry[3], self.bodies.lazy(entry[2], source), source)
         self.made[relative] = (entry, article)
         return article
 
@@ -212,7 +210,10 @@ class ArticleCache:
 
     def put(self, relative: str, entry: Entry) -> None:
         number = self._shard(relative)
-        if self.shards[number].get(relative) != entry:
+        old = self.shards[number].get(relative)
+        if old != entry:
+            if old is not None and old[2] != entry[2]:
+                self.dropped.add(old[2])
             self.shards[number][relative] = entry
             self.dirty.add(number)
 
@@ -220,15 +221,25 @@ class ArticleCache:
         """Forget deleted files."""
         for number, shard in enumerate(self.shards):
             for relative in [r for r in shard if r not in relatives]:
-                del shard[relative]
+                self.dropped.add(shard.pop(relative)[2])
                 self.dirty.add(number)
 
     def save(self) -> None:
+        """Write the changed shards, then remove the bodies no entry needs any more."""
         if not self.enabled:
             return
         for number in sorted(self.dirty):
             cache.store(self._path(number), self.key, self.shards[number])
         self.dirty.clear()
+        if self.dropped:
+            kept = {entry[2] for shard in self.shards for entry in shard.values()}
+            self.bodies.remove(self.dropped - kept)
+            self.dropped.clear()
+
+    def close(self) -> None:
+        """Remove the temporary bodies of a disabled cache."""
+        if not self.enabled:
+            shutil.rmtree(self.bodies.folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -239,23 +250,28 @@ class Loaded:
     digests: Mapping[Path, str]  # article source -> content digest
 
 
-def _parse_files(config: Config, paths: Sequence[Path], racy_after: int) -> list[Entry]:
+def _parse_files(config: Config, paths: Sequence[str], racy_after: int, bodies: Bodies) -> list[Entry]:
     md = content.markdown_renderer(config)
     entries: list[Entry] = []
-    for path in paths:
+    for name in paths:
+        path = Path(name)
         source = config.site_dir / path.relative_to(config.site_dir)
         st = path.stat()
         data = path.read_bytes()
         article, errors, warnings = content.parse(data, source, config, md)
         mtime = st.st_mtime_ns if st.st_mtime_ns < racy_after else None
-        plain = cache.plain_article(article) if article is not None else None
+        digest = cache.file_digest(data)
+        plain = None
+        if article is not None:
+            bodies.write(digest, article.body)
+            plain = plain_article(article)
         problems = cache.plain_errors(errors), cache.plain_errors(warnings)
-        entries.append((st.st_size, mtime, cache.file_digest(data), plain, *problems))
+        entries.append((st.st_size, mtime, digest, plain, *problems))
     return entries
 
 
 def load_articles(
-    config: Config, paths: Sequence[Path], articles: ArticleCache, jobs: int, tick: Callable[[], None]
+    config: Config, paths: Sequence[str], articles: ArticleCache, jobs: int, tick: Callable[[], None]
 ) -> Loaded:
     """Every article under ``content/``: cached ones reused, the rest parsed over ``jobs``."""
     racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
@@ -265,12 +281,11 @@ def load_articles(
     todo: list[int] = []
     relatives: list[str] = []
     prefix = len(str(config.content_dir)) + 1  # paths from discover() lie under content/
-    for number, path in enumerate(paths):
-        name = str(path)
+    for number, name in enumerate(paths):
         relative = "content/" + name[prefix:].replace(os.sep, "/")
         relatives.append(relative)
-        if os.path.islink(name) and not path.resolve().is_relative_to(content_root):
-            source = config.site_dir / path.relative_to(config.site_dir)
+        if os.path.islink(name) and not Path(name).resolve().is_relative_to(content_root):
+            source = config.site_dir / Path(name).relative_to(config.site_dir)
             skipped[number] = ContentError(source, 1, "symlink leads outside content/; skipped")
             continue
         entry = articles.get(relative)
@@ -280,7 +295,8 @@ def load_articles(
                 entries[number] = entry
                 tick()
                 continue
-            data = path.read_bytes()
+            with open(name, "rb") as file:
+                data = file.read()
             if cache.file_digest(data) == entry[2]:
                 mtime = st.st_mtime_ns if st.st_mtime_ns < racy_after else None
                 entries[number] = (st.st_size, mtime, *entry[2:])
@@ -290,7 +306,7 @@ def load_articles(
         todo.append(number)
 
     def parse_chunk(numbers: Sequence[int]) -> list[Entry]:
-        return _parse_files(config, [paths[n] for n in numbers], racy_after)
+        return _parse_files(config, [paths[n] for n in numbers], racy_after, articles.bodies)
 
     for numbers, parsed in parallel.run(parse_chunk, todo, jobs):
         for number, entry in zip(numbers, parsed, strict=True):
@@ -309,10 +325,12 @@ def load_articles(
             warnings.append(skipped[number])
             continue
         _, _, file_digest, plain, file_errors, file_warnings = entries[number]
-        errors += cache.errors_from(file_errors)
-        warnings += cache.errors_from(file_warnings)
+        if file_errors:
+            errors += cache.errors_from(file_errors)
+        if file_warnings:
+            warnings += cache.errors_from(file_warnings)
         if plain is not None:
-            article = articles.article(relatives[number], entries[number], paths[number])
+            article = articles.article(relatives[number], entries[number], Path(paths[number]))
             found.append(article)
             digests[article.source] = file_digest
     return Loaded(tuple(found), tuple(errors), tuple(warnings), digests)
@@ -387,6 +405,57 @@ class Fingerprints:
                 [a.url for a in self.site.articles],
             )
         return self._whole_site
+
+    def placement(self) -> str:
+        """A digest of what shapes the site: Dateline, the settings and templates (``base``)
+        and each published article's URL, day, tags, regions and authors, in order. Two
+        builds with the same placement plan the same pages, each listing the same articles
+        in the same places, with the same neighbours and related articles."""
+        shape = [(a.url, a.day, a.tags, a.regions, a.authors) for a in self.site.articles]
+        return cache.digest(self.base, shape)
+
+    def marks(self, plan: Sequence[Page], last: Marks | None) -> Marks:
+        """Every page's fingerprint. When the placement is the last build's, only pages that
+        show an article whose source changed since are fingerprinted again; every other page
+        shows what it showed then and keeps its fingerprint."""
+        placement = self.placement()
+        digests = {str(path): value for path, value in self.digests.items()}
+        if last is None or last.placement != placement:
+            return Marks(placement, digests, {page.url: self.of(page) for page in plan})
+        changed = {
+            a.url for a in self.site.articles if last.digests.get(str(a.source)) != digests[str(a.source)]
+        }
+        fingerprints = {}
+        for page in plan:
+            kept = last.fingerprints.get(page.url)
+            fingerprints[page.url] = self.of(page) if kept is None or self.shows_any(page, changed) else kept
+        return Marks(placement, digests, fingerprints)
+
+    def shows_any(self, page: Page, urls: set[str]) -> bool:
+        """Whether ``page`` shows anything of the articles at ``urls`` (see ``_shows``), or
+        may show anything at all."""
+        if not urls:
+            return False
+        if page.kind == "article":
+            article = page.context["article"]
+            site = self.site
+            shown = [article, site.older.get(article.url), site.newer.get(article.url)]
+            shown += site.related.get(article.url, ())
+            return any(a is not None and a.url in urls for a in shown)
+        if page.kind in ("regions", "archive"):
+            return False
+        for value in page.context.values():
+            if isinstance(value, (Pagination, Feed)):
+                if any(a.url in urls for a in value.articles):
+                    return True
+            elif isinstance(value, Article):
+                if value.url in urls:
+                    return True
+            elif not isinstance(value, (Term, Region, Period, str, dict)) and not (
+                isinstance(value, tuple) and all(isinstance(v, Term) for v in value)
+            ):
+                return True  # the sitemap (every article's date), or what this module cannot follow
+        return False
 
     def of(self, page: Page) -> str:
         return cache.digest(self.base, page.url, page.template, page.kind, page.title, self._shows(page))

@@ -22,7 +22,7 @@ MARKER = ".dateline-output"
 
 @dataclass(frozen=True)
 class WriteReport:
-    files: int
+    outputs: tuple[str, ...]  # every file of the output, relative to it
     written: int
     removed: int
 
@@ -89,7 +89,7 @@ class Staging:
         if not self.out_dir.exists():  # a first build: the staging folder becomes the output
             (self.dir / MARKER).touch()
             os.rename(self.dir, self.out_dir)
-            return WriteReport(len(self.expected) - 1, len(self.changed), 0)
+            return WriteReport(tuple(sorted(self.expected)), len(self.changed), 0)
         folders = _Folders(str(self.out_dir))
         for relative in self.changed:  # refuse a symlinked folder before anything moves
             folders.exists(os.path.dirname(relative))
@@ -107,7 +107,7 @@ class Staging:
                 os.replace(source, target)
         removed = self._remove_stale() if previous is None else self._remove(previous)
         shutil.rmtree(self.dir, ignore_errors=True)
-        return WriteReport(len(self.expected) - 1, len(self.changed), removed)
+        return WriteReport(tuple(sorted(self.expected)), len(self.changed), removed)
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

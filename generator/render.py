@@ -13,21 +13,10 @@ import jinja2
 from markupsafe import Markup
 
 from generator import timeline
-from generator.config import Config
+from generator.config import Config, template_dirs
 from generator.errors import ContentError
 from generator.pages import Page
 from generator.taxonomy import MONTHS, Site
-
-
-def theme_dir() -> Path:
-    """The default theme: shipped inside the package, or the repository's ``templates/``."""
-    packaged = Path(__file__).parent / "theme"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """The site's own templates first, so they override the theme file by file."""
-    return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
 
 
 def environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:

@@ -43,8 +43,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from generator import build, incremental, render
-from generator.config import SETTINGS_FILE, Config, load_config
+from generator import build, incremental, sources
+from generator.config import SETTINGS_FILE, Config, load_config, template_dirs
 from generator.errors import BuildFailed, ContentError, DatelineError
 from generator.slugs import output_path
 
@@ -605,7 +605,7 @@ def _schedule(observer: BaseObserver, config: Config, changes: Changes) -> None:
 
 
 def watched_roots(config: Config) -> list[Path]:
-    dirs = [config.content_dir, config.templates_dir, config.static_dir, *render.template_dirs(config)]
+    dirs = [config.content_dir, config.templates_dir, config.static_dir, *template_dirs(config)]
     return list(dict.fromkeys(path.resolve() for path in dirs))
 
 
@@ -686,13 +686,13 @@ class Rebuilder:
         turns a CSS edit from a full build into a file copy. Anything else, a deletion, or a
         save while the build is broken (the fix may be elsewhere) goes through the build.
         """
-        folders = [d / "static" for d in render.template_dirs(config)] + [config.static_dir]
+        folders = [d / "static" for d in template_dirs(config)] + [config.static_dir]
         folders = [folder.resolve() for folder in folders]
         if not because or self.preview.hub.state().errors:
             return None
         if not all(p.is_file() and any(p.is_relative_to(f) for f in folders) for p in because):
             return None
-        urls = {source.resolve(): url for url, source in build.static_files(config).items()}
+        urls = {source.resolve(): url for url, source in sources.static_files(config).items()}
         if not all(path.resolve() in urls for path in because):
             return None  # shadowed by a file of the same name that wins, or a hidden one
         copied = 0

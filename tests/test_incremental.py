@@ -7,13 +7,14 @@ same sources from scratch (no cache) into another folder and compares every file
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from generator import build, cache, incremental, parallel
+from generator import build, cache, incremental, parallel, sources
 from generator.config import load_config
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -229,11 +230,11 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(site: Path, tmp_path: Path) -> N
 
 
 def test_a_cache_with_a_flipped_payload_byte_is_not_trusted(site: Path) -> None:
-    state = site / ".dateline-cache" / incremental.STATE_FILE
+    state = site / ".dateline-cache" / sources.STATE_FILE
     data = bytearray(state.read_bytes())
     data[-10] ^= 0xFF
     state.write_bytes(bytes(data))
-    assert incremental.load_state(load_config(site)) is None
+    assert sources.load_state(load_config(site)) is None
 
 
 def test_a_cache_from_another_site_is_ignored(tmp_path: Path) -> None:
@@ -257,7 +258,7 @@ def test_a_content_error_then_its_fix_matches_a_cold_build(site: Path, tmp_path:
 
 def test_the_cache_lives_in_the_site_cache_folder(site: Path) -> None:
     names = sorted(path.name for path in (site / ".dateline-cache").iterdir())
-    assert incremental.STATE_FILE in names
+    assert sources.STATE_FILE in names
     assert any(name.startswith("articles-") for name in names)
 
 
@@ -347,3 +348,48 @@ def test_builds_sharing_a_session_match_cold_builds_through_a_series_of_edits(tm
         incremental_build(site, session=session)
         assert_same_as_cold(site, tmp_path)
     assert "Special" in (site / "output/index.html").read_text()
+
+
+def test_a_base_url_change_rewrites_root_relative_links_in_article_bodies(site: Path, tmp_path: Path) -> None:
+    write(site / "content" / "story-004.md", article(4, body="See [the port story](/2024/03/01/port/)."))
+    incremental_build(site)
+    write(
+        site / "site.toml",
+        'title = "Test Archive"\nper_page = 4\nbase_url = "https://example.org/archive/"\n',
+    )
+    incremental_build(site)
+    page = site / "output/2024/05/05/story-number-4/index.html"
+    assert 'href="/archive/2024/03/01/port/"' in page.read_text()
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_article_bodies_missing_from_the_cache_are_parsed_again(site: Path, tmp_path: Path) -> None:
+    shutil.rmtree(site / ".dateline-cache" / incremental.BODIES_FOLDER)
+    theme = Path(__file__).parent.parent / "templates"
+    write(site / "templates" / "article.html", (theme / "article.html").read_text() + "\n")
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_the_bodies_of_edited_and_deleted_articles_leave_the_cache(site: Path) -> None:
+    bodies = site / ".dateline-cache" / incremental.BODIES_FOLDER
+    before = {path.name for path in bodies.iterdir()}
+    write(site / "content" / "story-005.md", article(5, body="A new body."))
+    (site / "content" / "story-006.md").unlink()
+    incremental_build(site)
+    after = {path.name for path in bodies.iterdir()}
+    assert len(before - after) == 2 and len(after - before) == 1
+    assert len(after) == 29
+
+
+def test_an_edit_after_a_build_that_failed_once_articles_were_cached_matches_a_cold_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(site / "content" / "story-009.md", article(9, title="Saved while the disk was full"))
+    with monkeypatch.context() as patched:
+        patched.setattr(build, "_write", lambda *args: (_ for _ in ()).throw(OSError("disk full")))
+        with pytest.raises(OSError):
+            incremental_build(site)
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    assert (site / "output/2024/10/10/saved-while-the-disk-was-full/index.html").is_file()

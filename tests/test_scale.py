@@ -16,7 +16,7 @@ from conftest import GEN_CORPUS, article, build_site, page, write_site
 
 from generator import pages, render
 from generator.config import Config
-from generator.content import Article
+from generator.content import Article, Body
 from generator.taxonomy import index
 
 COUNT = 50_000
@@ -28,7 +28,7 @@ def synthetic(number: int) -> Article:
     return Article(
         source=Path(f"content/{slug}.md"), title=f"Story {number}", date=when, day=when.date(), updated=None,
         slug=slug, url=f"/{when:%Y/%m/%d}/{slug}/", regions=("europe/france",), tags=("elections",),
-        authors=(), summary="", body_html="", toc_html="", word_count=0, draft=False,
+        authors=(), summary="", body=Body(), word_count=0, draft=False,
     )  # fmt: skip
 
 

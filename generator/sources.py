@@ -1,0 +1,174 @@
+"""What a build reads, and whether any of it changed since the last successful build.
+
+The first and cheapest level of incremental builds: the input stamp. It is the (path, size,
+mtime) of every content, template and static file and ``site.toml``, with the settings and
+Dateline's version. When it equals the last build's, no scheduled article has come due and
+every output file is still there, the build has nothing to do and stops before anything is
+parsed — or even imported: this module needs neither Markdown, YAML nor Jinja.
+
+Files modified within ``RACY_SECONDS`` of being stamped are never trusted by size and mtime
+alone (a same-size edit in the same clock tick would look unchanged); they are stamped with
+their content too, as git does with its index.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import cache
+from generator.config import Config, template_dirs
+
+if TYPE_CHECKING:
+    from generator.content import Article
+
+EXTENSIONS = (".md", ".markdown")
+RACY_SECONDS = 2
+STATE_FILE = "state.bin"
+
+
+def discover(content_dir: Path) -> list[str]:
+    """Every article file under ``content_dir``, in a stable order; hidden files skipped.
+    Paths as strings: an archive has tens of thousands, and a build that finds nothing
+    changed has no use for ``Path`` objects."""
+    if not content_dir.is_dir():
+        return []
+    found: list[str] = []
+    folders = [str(content_dir)]
+    visited = {os.path.realpath(content_dir)}  # a symlink back up the tree is followed once
+    # scandir rather than rglob or os.walk: a large archive has tens of thousands of files,
+    # and any per-file overhead shows in every incremental build.
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith((".", "_")):  # editor temp files, _drafts/ by convention
+                    continue
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in visited:
+                        visited.add(real)
+                        folders.append(entry.path)
+                elif entry.name.lower().endswith(EXTENSIONS) and entry.is_file():
+                    found.append(entry.path)
+    return sorted(found, key=lambda path: path.split(os.sep))
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """URL -> source file for every static asset; later sources override earlier ones.
+
+    The theme's and the site's ``templates/static/`` land under ``/static/``; the site's own
+    ``static/`` folder lands at the root (images, favicon, CNAME).
+    """
+    sources = [(d / "static", "/static/") for d in reversed(template_dirs(config))]
+    sources.append((config.static_dir, "/"))
+    files: dict[str, Path] = {}
+    for folder, prefix in sources:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                files[prefix + relative.as_posix()] = path
+    return files
+
+
+def template_files(config: Config) -> list[Path]:
+    return [
+        path
+        for folder in template_dirs(config)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+
+
+def templates_digest(config: Config) -> str:
+    return cache.digest(
+        [(str(path), cache.file_digest(path.read_bytes())) for path in template_files(config)]
+    )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The stat of every input: content, templates, static files and ``site.toml``."""
+
+    config: Config
+    stats: tuple[tuple[str, int, int], ...]  # (path, size, mtime)
+
+    def stamp(self, reference_ns: int) -> str:
+        """A digest of the inputs as seen by a build started at ``reference_ns``. Files
+        modified within ``RACY_SECONDS`` before it are stamped with their content too, so a
+        same-size edit in the same clock tick is still noticed."""
+        racy_after = reference_ns - RACY_SECONDS * 1_000_000_000
+        entries = [
+            (path, size, mtime, cache.file_digest(Path(path).read_bytes()) if mtime >= racy_after else "")
+            for path, size, mtime in self.stats
+        ]
+        return cache.digest(cache.code_version(), repr(self.config), entries)
+
+
+def inputs(config: Config, content_paths: Sequence[str], other_paths: Iterable[Path]) -> Inputs:
+    settings = config.site_dir / "site.toml"
+    paths = [*content_paths, *map(str, template_files(config)), *map(str, other_paths)]
+    if settings.exists():
+        paths.append(str(settings))
+    stats = []
+    for path in paths:
+        st = os.stat(path)
+        stats.append((path, st.st_size, st.st_mtime_ns))
+    return Inputs(config, tuple(stats))
+
+
+@dataclass(frozen=True)
+class State:
+    """What the last successful build left, to compare the next one against."""
+
+    stamp: str
+    started_ns: int  # the reference time of the stamp
+    due: datetime | None  # the first scheduled article to come due after that build
+    articles: int
+    pages: int
+    warnings: tuple[tuple[str, int, str], ...]
+    outputs: tuple[str, ...] = ()  # every file of the output, relative to it
+
+
+def state_key(config: Config) -> str:
+    """The key of what a build keeps for the next build of the same site into the same output."""
+    return cache.digest("state", cache.code_version(), str(config.site_dir), str(config.out_dir))
+
+
+def load_state(config: Config) -> State | None:
+    data = cache.load(config.cache_dir / STATE_FILE, state_key(config))
+    try:
+        return State(**data) if isinstance(data, dict) else None
+    except TypeError:
+        return None
+
+
+def save_state(config: Config, state: State) -> None:
+    cache.store(config.cache_dir / STATE_FILE, state_key(config), state.__dict__)
+
+
+def unchanged(state: State, seen: Inputs, now: datetime, out_dir: Path) -> bool:
+    """Whether a build would change nothing: same inputs, nothing come due, output whole."""
+    if state.due is not None and now >= state.due:
+        return False
+    if seen.stamp(state.started_ns) != state.stamp:
+        return False
+    out = f"{out_dir}{os.sep}"
+    try:
+        for relative in state.outputs:
+            os.stat(out + relative)
+    except OSError:
+        return False
+    return True
+
+
+def next_due(articles: Iterable[Article], config: Config, now: datetime) -> datetime | None:
+    """When the next scheduled (future-dated) article is published, changing the site."""
+    if config.drafts:
+        return None
+    return min((a.date for a in articles if not a.draft and a.date > now), default=None)
