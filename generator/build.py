@@ -139,9 +139,9 @@ def build(
         fingerprints = incremental.Fingerprints(site, templates, loaded.digests, custom_templates=custom)
         last = incremental.load_marks(config) if state is not None else None
         marks = fingerprints.marks(plan, last)
-        todo = _to_render(plan, marks.fingerprints, last.fingerprints if last else {}, config.out_dir)
         env = _environment(config, templates, use_cache, warm)
-        written = _write(config, plan, todo, site, env, state, statics, jobs, progress, reindex_search)
+        changed = _changed(marks.fingerprints, last.fingerprints if last else {})
+        written = _write(config, plan, changed, site, env, state, statics, jobs, progress, reindex_search)
     finally:
         articles.close()
     if use_cache:
@@ -170,22 +170,15 @@ def build(
     )
 
 
-def _to_render(
-    plan: list[pages.Page], fingerprints: dict[str, str], last: dict[str, str], out_dir: Path
-) -> list[pages.Page]:
-    """The pages whose fingerprint changed, or whose file is missing from the output."""
-    out = f"{out_dir}{os.sep}"
-    return [
-        page
-        for page in plan
-        if last.get(page.url) != fingerprints[page.url] or not os.path.isfile(out + relative_path(page.url))
-    ]
+def _changed(fingerprints: dict[str, str], last: dict[str, str]) -> set[str]:
+    """The URLs of the pages whose fingerprint is not the last build's."""
+    return {url for url, mark in fingerprints.items() if last.get(url) != mark}
 
 
 def _write(
     config: Config,
     plan: list[pages.Page],
-    todo: list[pages.Page],
+    changed: set[str],
     site: taxonomy.Site,
     env: jinja2.Environment,
     state: sources.State | None,
@@ -194,14 +187,19 @@ def _write(
     progress: Progress,
     reindex_search: bool,
 ) -> WriteReport:
-    """Render ``todo`` and copy the static files into a staging folder, index the search
-    when it needs it, then move what changed into the output (see output.py)."""
+    """Render the ``changed`` pages and those missing from the output, copy the static files
+    into a staging folder, index the search when it needs it, then move what changed into
+    the output (see output.py)."""
     from generator import search
 
     staging = Staging(config.out_dir)
+    out = f"{config.out_dir}{os.sep}"
     try:
+        todo = []
         for page in plan:
-            staging.claim(page.url)
+            relative = staging.claim(page.url)
+            if page.url in changed or not os.path.isfile(out + relative):
+                todo.append(page)
         for target in render_pages(todo, site, env, staging, jobs, progress("Rendering", len(todo))):
             staging.staged(target)
         for url, source in statics.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -228,47 +228,75 @@ def json_feed_of(feed: Feed, url: str) -> dict[str, Any]:
     return document
 
 
-def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
-    """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
-    index of ``/sitemap-1.xml``, ``/sitemap-2.xml``..."""
-    config = site.config
-    everything = newest((a.updated or a.date for a in site.articles), default=_EPOCH)
-    listing_lastmod: dict[str, datetime] = {}  # per listing, by its first page's URL
-    # Each article is in a dozen listings: its instant is worked out once.
-    instants = {a.url: (a.updated or a.date).astimezone(UTC) for a in site.articles}
+class _LastModified:
+    """When each page last changed: an article's own date, a listing's newest article."""
 
-    def lastmod(page: Page) -> datetime:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.everything = newest((a.updated or a.date for a in site.articles), default=_EPOCH)
+        self.listings: dict[str, datetime] = {}  # per listing, by its first page's URL
+        # Each article is in a dozen listings: its instant is worked out once.
+        self.instants = {a.url: (a.updated or a.date).astimezone(UTC) for a in site.articles}
+
+    def __call__(self, page: Page) -> datetime:
         if page.kind == "article":
             article = page.context["article"]
             return article.updated or article.date
         pagination = page.context.get("pagination")
         if pagination is None:
-            return everything
+            return self.everything
         first = pagination.urls[0]
-        if first not in listing_lastmod:
-            articles = _listing(site, page)
-            latest = max(articles, key=lambda a: instants[a.url], default=None)
-            listing_lastmod[first] = everything if latest is None else latest.updated or latest.date
-        return listing_lastmod[first]
+        if first not in self.listings:
+            articles = _listing(self.site, page)
+            latest = max(articles, key=lambda a: self.instants[a.url], default=None)
+            self.listings[first] = self.everything if latest is None else latest.updated or latest.date
+        return self.listings[first]
 
-    entries = tuple(
-        SitemapEntry(absolute_url(config, page.url), lastmod(page))
-        for page in html_pages
-        if page.kind not in UNLISTED_KINDS and page.url.endswith("/")
-    )
-    if len(entries) <= max_urls:
-        return [Page("/sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", {"entries": entries})]
-    chunks = [entries[i : i + max_urls] for i in range(0, len(entries), max_urls)]
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """The entries of one sitemap file, made when it is rendered: an archive has tens of
+    thousands of pages, and most builds do not render the sitemap. What they depend on is
+    each article's URL and date of last change, and where the site files it (see
+    incremental.Fingerprints)."""
+
+    site: Site = field(repr=False)
+    pages: tuple[Page, ...] = ()
+
+    def __iter__(self) -> Iterator[SitemapEntry]:
+        lastmod = _LastModified(self.site)
+        config = self.site.config
+        return (SitemapEntry(absolute_url(config, page.url), lastmod(page)) for page in self.pages)
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapIndex:
+    """The entries of the sitemap index: each sitemap file and its newest page."""
+
+    parts: tuple[tuple[str, Sitemap], ...]  # (URL, its entries)
+
+    def __iter__(self) -> Iterator[SitemapEntry]:
+        for url, part in self.parts:
+            latest = newest((entry.lastmod for entry in part), default=_EPOCH)
+            yield SitemapEntry(absolute_url(part.site.config, url), latest)
+
+
+def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
+    """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
+    index of ``/sitemap-1.xml``, ``/sitemap-2.xml``..."""
+    listed = tuple(p for p in html_pages if p.kind not in UNLISTED_KINDS and p.url.endswith("/"))
+    if len(listed) <= max_urls:
+        return [Page("/sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", {"entries": Sitemap(site, listed)})]
     parts = [
-        Page(f"/sitemap-{n}.xml", "sitemap.xml", "sitemap", f"Sitemap {n}", {"entries": chunk})
-        for n, chunk in enumerate(chunks, 1)
+        (f"/sitemap-{n}.xml", Sitemap(site, listed[i : i + max_urls]))
+        for n, i in enumerate(range(0, len(listed), max_urls), 1)
     ]
-    index = tuple(
-        SitemapEntry(absolute_url(config, part.url), newest((e.lastmod for e in chunk), default=_EPOCH))
-        for part, chunk in zip(parts, chunks, strict=True)
-    )
-    context: Mapping[str, Any] = MappingProxyType({"sitemaps": index})
-    return [Page("/sitemap.xml", "sitemap-index.xml", "sitemap", "Sitemap index", context), *parts]
+    pages = [
+        Page(url, "sitemap.xml", "sitemap", f"Sitemap {n}", {"entries": part})
+        for n, (url, part) in enumerate(parts, 1)
+    ]
+    index = MappingProxyType({"sitemaps": SitemapIndex(tuple(parts))})
+    return [Page("/sitemap.xml", "sitemap-index.xml", "sitemap", "Sitemap index", index), *pages]
 
 
 def _listing(site: Site, page: Page) -> Sequence[Article]:

@@ -18,6 +18,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -26,7 +27,7 @@ from generator import cache, content, parallel
 from generator.config import Config
 from generator.content import Article, Body
 from generator.errors import ContentError, DatelineError
-from generator.feeds import Feed, SitemapEntry
+from generator.feeds import Feed, Sitemap, SitemapIndex
 from generator.pages import Page, Pagination
 from generator.sources import RACY_SECONDS, state_key
 from generator.taxonomy import Period, Region, Site, Term
@@ -247,7 +248,7 @@ class Loaded:
     articles: tuple[Article, ...]
     errors: tuple[ContentError, ...]
     warnings: tuple[ContentError, ...]
-    digests: Mapping[Path, str]  # article source -> content digest
+    digests: Mapping[str, str]  # article source (as a string) -> content digest
 
 
 def _parse_files(config: Config, paths: Sequence[str], racy_after: int, bodies: Bodies) -> list[Entry]:
@@ -319,7 +320,7 @@ def load_articles(
     found: list[Article] = []
     errors: list[ContentError] = []
     warnings: list[ContentError] = []
-    digests: dict[Path, str] = {}
+    digests: dict[str, str] = {}
     for number in range(len(paths)):
         if number in skipped:
             warnings.append(skipped[number])
@@ -332,7 +333,7 @@ def load_articles(
         if plain is not None:
             article = articles.article(relatives[number], entries[number], Path(paths[number]))
             found.append(article)
-            digests[article.source] = file_digest
+            digests[str(article.source)] = file_digest
     return Loaded(tuple(found), tuple(errors), tuple(warnings), digests)
 
 
@@ -373,7 +374,7 @@ class Fingerprints:
     """
 
     def __init__(
-        self, site: Site, templates: str, digests: Mapping[Path, str], custom_templates: bool
+        self, site: Site, templates: str, digests: Mapping[str, str], custom_templates: bool
     ) -> None:
         self.site = site
         self.digests = digests
@@ -401,11 +402,12 @@ class Fingerprints:
         anything depends on. Computed only when such a page exists."""
         if self._whole_site is None:
             self._whole_site = cache.digest(
-                sorted((str(path), value) for path, value in self.digests.items()),
+                sorted(self.digests.items()),
                 [a.url for a in self.site.articles],
             )
         return self._whole_site
 
+    @cached_property
     def placement(self) -> str:
         """A digest of what shapes the site: Dateline, the settings and templates (``base``)
         and each published article's URL, day, tags, regions and authors, in order. Two
@@ -414,12 +416,18 @@ class Fingerprints:
         shape = [(a.url, a.day, a.tags, a.regions, a.authors) for a in self.site.articles]
         return cache.digest(self.base, shape)
 
+    @cached_property
+    def last_changes(self) -> str:
+        """Each article's URL and when it last changed: what a sitemap shows besides the
+        placement."""
+        return cache.digest([(a.url, (a.updated or a.date).isoformat()) for a in self.site.articles])
+
     def marks(self, plan: Sequence[Page], last: Marks | None) -> Marks:
         """Every page's fingerprint. When the placement is the last build's, only pages that
         show an article whose source changed since are fingerprinted again; every other page
         shows what it showed then and keeps its fingerprint."""
-        placement = self.placement()
-        digests = {str(path): value for path, value in self.digests.items()}
+        placement = self.placement
+        digests = dict(self.digests)
         if last is None or last.placement != placement:
             return Marks(placement, digests, {page.url: self.of(page) for page in plan})
         changed = {
@@ -466,7 +474,7 @@ class Fingerprints:
             article = page.context["article"]
             older, newer = site.older.get(article.url), site.newer.get(article.url)
             return (
-                self.digests.get(article.source),
+                self.digests.get(str(article.source)),
                 self.article(article),
                 older and self.article(older),
                 newer and self.article(newer),
@@ -498,16 +506,16 @@ class Fingerprints:
         if isinstance(value, Period):
             return self.period(value)
         if isinstance(value, Article):
-            return self.digests.get(value.source), self.article(value)
+            return self.digests.get(str(value.source)), self.article(value)
         if isinstance(value, tuple) and all(isinstance(v, Term) for v in value):
             return [self._describe(v) for v in value]
         if isinstance(value, Feed):
-            articles = [(self.digests.get(a.source), self.article(a)) for a in value.articles]
+            articles = [(self.digests.get(str(a.source)), self.article(a)) for a in value.articles]
             return value.title, value.url, value.home, value.updated.isoformat(), articles
-        if isinstance(value, (str, dict)) or (
-            isinstance(value, tuple) and all(isinstance(v, SitemapEntry) for v in value)
-        ):
-            return value  # plain data that already holds everything the feed or sitemap shows
+        if isinstance(value, (Sitemap, SitemapIndex)):
+            return self.placement, self.last_changes
+        if isinstance(value, (str, dict)):
+            return value  # plain data
         return None
 
     def article(self, article: Article) -> str:

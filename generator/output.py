@@ -188,6 +188,9 @@ class _Folders:
 def relative_path(url: str) -> str:
     """The file for a site URL relative to the output folder, the way ``output_path`` maps
     it (``/a/b/`` -> ``a/b/index.html``), without touching the disk."""
+    if url[:1] == "/" and "/." not in url and "//" not in url and "\\" not in url and "\0" not in url:
+        # No "." or ".." segment, no empty one: the common case, asked for every page.
+        return url[1:] + "index.html" if url.endswith("/") else url[1:]
     parts = [part for part in url.split("/") if part]
     if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
         raise ValueError(f"unsafe URL {url!r}")

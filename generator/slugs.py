@@ -43,6 +43,7 @@ def slugify(text: str) -> str:
     return slug
 
 
+@lru_cache(maxsize=65536)  # asked for every tag of every article listed on every page
 def name_key(text: str) -> str:
     """How two names are compared: ``ISIS`` and ``isis``, ``Café`` in NFC and NFD are one."""
     return unicodedata.normalize("NFC", " ".join(text.split())).casefold()

@@ -210,17 +210,21 @@ def _terms(
 
 def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, str], Mapping[str, Region]]:
     paths: dict[str, str] = {}
+    steps: dict[str, list[tuple[str, str]]] = {}  # a region as written -> (path, segment) per depth
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         seen: set[str] = set()
         for written in article.regions:
-            segments = [segment.strip() for segment in written.split("/") if segment.strip()]
-            slugs = [slugify(segment) for segment in segments]
-            paths[written] = "/".join(slugs)
-            for depth in range(1, len(slugs) + 1):
-                path = "/".join(slugs[:depth])
-                spellings[path][segments[depth - 1]] += 1
+            if written not in steps:  # slugged once per name, not once per article
+                segments = [segment.strip() for segment in written.split("/") if segment.strip()]
+                slugs = [slugify(segment) for segment in segments]
+                steps[written] = [
+                    ("/".join(slugs[: depth + 1]), segments[depth]) for depth in range(len(slugs))
+                ]
+                paths[written] = "/".join(slugs)
+            for path, segment in steps[written]:
+                spellings[path][segment] += 1
                 if path not in seen:  # an article in two sub-regions counts once for the parent
                     seen.add(path)
                     members[path].append(article)
