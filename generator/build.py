@@ -7,6 +7,7 @@ the whole of a build that finds nothing changed, which stops before needing them
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -124,6 +125,11 @@ def build(
     jobs = jobs or parallel.default_jobs()
     warm = session if use_cache else None
     articles = warm.article_cache(config) if warm else incremental.ArticleCache(config, enabled=use_cache)
+    # Loading, indexing and planning make hundreds of thousands of objects that live to the
+    # end of the build and hold no cycles: the cyclic collector, left on, would walk them
+    # again and again. It resumes for rendering, with them set aside (gc.freeze), which also
+    # keeps forked workers from touching, and so copying, the parent's memory.
+    gc.disable()
     try:
         loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
         articles.save()  # parsed articles are worth keeping even when the build fails below
@@ -141,8 +147,12 @@ def build(
         marks = fingerprints.marks(plan, last)
         env = _environment(config, templates, use_cache, warm)
         changed = _changed(marks.fingerprints, last.fingerprints if last else {})
+        gc.freeze()
+        gc.enable()
         written = _write(config, plan, changed, site, env, state, statics, jobs, progress, reindex_search)
     finally:
+        gc.unfreeze()  # a long-running preview frees what its next build no longer uses
+        gc.enable()
         articles.close()
     if use_cache:
         due = sources.next_due(loaded.articles, config, now)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 import time
 import zlib
@@ -285,13 +286,15 @@ def load_articles(
     for number, name in enumerate(paths):
         relative = "content/" + name[prefix:].replace(os.sep, "/")
         relatives.append(relative)
-        if os.path.islink(name) and not Path(name).resolve().is_relative_to(content_root):
-            source = config.site_dir / Path(name).relative_to(config.site_dir)
-            skipped[number] = ContentError(source, 1, "symlink leads outside content/; skipped")
-            continue
+        st = os.lstat(name)
+        if stat.S_ISLNK(st.st_mode):
+            if not Path(name).resolve().is_relative_to(content_root):
+                source = config.site_dir / Path(name).relative_to(config.site_dir)
+                skipped[number] = ContentError(source, 1, "symlink leads outside content/; skipped")
+                continue
+            st = os.stat(name)
         entry = articles.get(relative)
         if entry is not None and entry[3] is not None:
-            st = os.stat(name)
             if entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
                 entries[number] = entry
                 tick()

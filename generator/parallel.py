@@ -8,6 +8,7 @@ process ever holds every page in memory.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -29,9 +30,11 @@ def default_jobs() -> int:
 
 def _quiet_worker() -> None:
     """Interrupts are the parent's to handle: Ctrl-C reaches the whole process group, and the
-    parent ends its pool with SIGTERM; neither should print a worker's traceback."""
+    parent ends its pool with SIGTERM; neither should print a worker's traceback. A worker
+    collects its own garbage even when the parent has paused collection (see build.py)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()
 
 
 def _run(bounds: tuple[int, int]) -> Any:

@@ -170,12 +170,14 @@ def _memo_related(
     if memo is None:
         return _related(shown, tag_slugs, region_paths, config.related_count)
     key = (config.related_count, [(a.url, a.tags, a.regions) for a in shown])
-    if memo.get("key") == key:
-        by_url = {a.url: a for a in shown}
-        return {url: tuple(by_url[u] for u in urls) for url, urls in memo["related"].items()}
+    if memo.get("key") == key:  # kept as positions in ``shown``: quick to store and to read
+        return {
+            a.url: tuple(shown[j] for j in found) for a, found in zip(shown, memo["related"], strict=True)
+        }
     related = _related(shown, tag_slugs, region_paths, config.related_count)
+    position = {a.url: i for i, a in enumerate(shown)}
     memo["key"] = key
-    memo["related"] = {url: tuple(a.url for a in found) for url, found in related.items()}
+    memo["related"] = [tuple(position[b.url] for b in related.get(a.url, ())) for a in shown]
     return related
 
 
