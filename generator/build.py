@@ -347,8 +347,8 @@ def _internal_target(href: str, page_url: str, base: str) -> str | None:
 def _broken_link(site: taxonomy.Site, url: str, href: str, target: str) -> ContentError:
     article = next((a for a in site.articles if a.url == url), None)
     if article is not None and href in article.body_html:
-        text = article.source.read_text(encoding="utf-8-sig", errors="replace")
+        text = Path(article.source).read_text(encoding="utf-8-sig", errors="replace")
         raw = href.split("#")[0]
         line = next((n for n, row in enumerate(text.splitlines(), 1) if raw in row), 1)
-        return ContentError(article.source, line, f"broken link to {href}")
+        return ContentError(Path(article.source), line, f"broken link to {href}")
     return ContentError(Path(url), 1, f"broken link to {href} (from a template)")

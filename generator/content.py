@@ -75,7 +75,7 @@ class Body:
 class Article:
     """One article, as written: front matter validated and Markdown rendered."""
 
-    source: Path  # as reported in messages: the site folder joined with content/...
+    source: str  # the file as reported in messages: the site folder joined with content/...
     title: str
     date: datetime  # aware, with the offset it was written with
     day: date  # the archive day: as written, or in the site's timezone (config.archive_day)
@@ -421,7 +421,7 @@ def _article(
         summary = _first_paragraph(body_html)
     extra = {key: item.value for key, item in fields.items() if key not in taken}
     return Article(
-        source=source,
+        source=str(source),
         title=title,
         date=published,
         day=day.date(),

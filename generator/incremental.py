@@ -90,20 +90,15 @@ def plain_article(article: Article) -> tuple[Any, ...]:
     """An Article's front matter and facts as a tuple of plain values, without its body
     (kept apart, see ``Bodies``); its read-only mappings become dicts."""
     values = [getattr(article, name) for name in _ARTICLE_FIELDS]
-    values[_SOURCE] = str(article.source)  # a Path is slow to unpickle; a str is not
     values[_BODY] = None
     values[_EXTRA] = dict(article.extra)
     values[_LINES] = dict(article.lines)
     return tuple(values)
 
 
-def article_from(values: tuple[Any, ...], body: Body, source: Path | None = None) -> Article:
-    """The Article of ``plain_article`` with its ``body``; ``source``, when given, is its file
-    as a Path already made (making ten thousand of them again shows in every build)."""
+def article_from(values: tuple[Any, ...], body: Body) -> Article:
+    """The Article of ``plain_article`` with its ``body``."""
     values = list(values)
-    values[_SOURCE] = (
-        source if source is not None and str(source) == values[_SOURCE] else Path(values[_SOURCE])
-    )
     values[_BODY] = body
     values[_EXTRA] = MappingProxyType(values[_EXTRA])
     values[_LINES] = MappingProxyType(values[_LINES])
@@ -133,17 +128,18 @@ class Bodies:
         for digest in digests:
             self._path(digest).unlink(missing_ok=True)
 
-    def lazy(self, digest: str, source: Path) -> Body:
+    def lazy(self, digest: str, source: str) -> Body:
         return Body(read=lambda: self.read(digest, source))
 
-    def read(self, digest: str, source: Path) -> tuple[str, str]:
+    def read(self, digest: str, source: str) -> tuple[str, str]:
         found = cache.load(self._path(digest), self.key)
         if isinstance(found, tuple) and len(found) == 2:
             return found
-        data = source.read_bytes()
+        data = Path(source).read_bytes()
         if cache.file_digest(data) != digest:
             raise DatelineError(f"{source} changed during the build; build again")
-        article, _, _ = content.parse(data, source, self.config, content.markdown_renderer(self.config))
+        md = content.markdown_renderer(self.config)
+        article, _, _ = content.parse(data, Path(source), self.config, md)
         if article is None:
             raise DatelineError(f"{source} changed during the build; build again")
         self.write(digest, article.body)
@@ -190,13 +186,13 @@ class ArticleCache:
             (config.tag_keys, config.region_keys, config.author_keys, config.base_path),
         )
 
-    def article(self, relative: str, entry: Entry, source: Path) -> Article:
+    def article(self, relative: str, entry: Entry) -> Article:
         """The Article of a cached entry, made once however many builds ask for it."""
         made = self.made.get(relative)
         if made is not None and made[0] is entry:
             return made[1]
         assert entry[3] is not None
-        article = article_from(entry[3], self.bodies.lazy(entry[2], source), source)
+        article = article_from(entry[3], self.bodies.lazy(entry[2], entry[3][_SOURCE]))
         self.made[relative] = (entry, article)
         return article
 
@@ -334,9 +330,9 @@ def load_articles(
         if file_warnings:
             warnings += cache.errors_from(file_warnings)
         if plain is not None:
-            article = articles.article(relatives[number], entries[number], Path(paths[number]))
+            article = articles.article(relatives[number], entries[number])
             found.append(article)
-            digests[str(article.source)] = file_digest
+            digests[article.source] = file_digest
     return Loaded(tuple(found), tuple(errors), tuple(warnings), digests)
 
 
@@ -433,40 +429,48 @@ class Fingerprints:
         digests = dict(self.digests)
         if last is None or last.placement != placement:
             return Marks(placement, digests, {page.url: self.of(page) for page in plan})
-        changed = {
-            a.url for a in self.site.articles if last.digests.get(str(a.source)) != digests[str(a.source)]
-        }
+        changed = [a for a in self.site.articles if last.digests.get(a.source) != digests[a.source]]
+        shows = self._showing(changed)
         fingerprints = {}
         for page in plan:
             kept = last.fingerprints.get(page.url)
-            fingerprints[page.url] = self.of(page) if kept is None or self.shows_any(page, changed) else kept
+            fingerprints[page.url] = self.of(page) if kept is None or shows(page) else kept
         return Marks(placement, digests, fingerprints)
 
-    def shows_any(self, page: Page, urls: set[str]) -> bool:
-        """Whether ``page`` shows anything of the articles at ``urls`` (see ``_shows``), or
-        may show anything at all."""
-        if not urls:
+    def _showing(self, articles: list[Article]) -> Callable[[Page], bool]:
+        """Whether a page shows anything of ``articles`` (see ``_shows``), or may show
+        anything at all. Asked of every page, so the answer is prepared once."""
+        if not articles:
+            return lambda page: False
+        site = self.site
+        urls = {a.url for a in articles}
+        ids = {id(a) for a in articles}
+        article_pages = set(urls)  # their own pages, their neighbours' and where they are related
+        for url in urls:
+            article_pages.update(a.url for a in (site.older.get(url), site.newer.get(url)) if a is not None)
+        article_pages.update(
+            url for url, related in site.related.items() if not ids.isdisjoint(map(id, related))
+        )
+
+        def shows(page: Page) -> bool:
+            if page.kind == "article":
+                return page.url in article_pages
+            if page.kind in ("regions", "archive"):
+                return False
+            for value in page.context.values():
+                if isinstance(value, (Pagination, Feed)):
+                    if not ids.isdisjoint(map(id, value.articles)):
+                        return True
+                elif isinstance(value, Article):
+                    if id(value) in ids:
+                        return True
+                elif not isinstance(value, (Term, Region, Period, str, dict)) and not (
+                    isinstance(value, tuple) and all(isinstance(v, Term) for v in value)
+                ):
+                    return True  # the sitemap (every article's date), or what this module cannot follow
             return False
-        if page.kind == "article":
-            article = page.context["article"]
-            site = self.site
-            shown = [article, site.older.get(article.url), site.newer.get(article.url)]
-            shown += site.related.get(article.url, ())
-            return any(a is not None and a.url in urls for a in shown)
-        if page.kind in ("regions", "archive"):
-            return False
-        for value in page.context.values():
-            if isinstance(value, (Pagination, Feed)):
-                if any(a.url in urls for a in value.articles):
-                    return True
-            elif isinstance(value, Article):
-                if value.url in urls:
-                    return True
-            elif not isinstance(value, (Term, Region, Period, str, dict)) and not (
-                isinstance(value, tuple) and all(isinstance(v, Term) for v in value)
-            ):
-                return True  # the sitemap (every article's date), or what this module cannot follow
-        return False
+
+        return shows
 
     def of(self, page: Page) -> str:
         return cache.digest(self.base, page.url, page.template, page.kind, page.title, self._shows(page))
@@ -477,7 +481,7 @@ class Fingerprints:
             article = page.context["article"]
             older, newer = site.older.get(article.url), site.newer.get(article.url)
             return (
-                self.digests.get(str(article.source)),
+                self.digests.get(article.source),
                 self.article(article),
                 older and self.article(older),
                 newer and self.article(newer),
@@ -509,11 +513,11 @@ class Fingerprints:
         if isinstance(value, Period):
             return self.period(value)
         if isinstance(value, Article):
-            return self.digests.get(str(value.source)), self.article(value)
+            return self.digests.get(value.source), self.article(value)
         if isinstance(value, tuple) and all(isinstance(v, Term) for v in value):
             return [self._describe(v) for v in value]
         if isinstance(value, Feed):
-            articles = [(self.digests.get(str(a.source)), self.article(a)) for a in value.articles]
+            articles = [(self.digests.get(a.source), self.article(a)) for a in value.articles]
             return value.title, value.url, value.home, value.updated.isoformat(), articles
         if isinstance(value, (Sitemap, SitemapIndex)):
             return self.placement, self.last_changes

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -112,7 +113,7 @@ def check_urls(pages: list[Page]) -> None:
             continue
         for article in articles:
             others = [
-                str(p.context["article"].source) if p.kind == "article" else f"the {p.kind} page"
+                p.context["article"].source if p.kind == "article" else f"the {p.kind} page"
                 for p in claimants
                 if p.context.get("article") is not article
             ]
@@ -123,4 +124,4 @@ def check_urls(pages: list[Page]) -> None:
 
 def _at(article: Article, message: str) -> ContentError:
     line = article.lines.get("slug") or article.lines.get("title") or 1
-    return ContentError(article.source, line, message)
+    return ContentError(Path(article.source), line, message)
