@@ -143,7 +143,9 @@ def build(
         custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != theme_dir().resolve()
         templates = sources.templates_digest(config)
         fingerprints = incremental.Fingerprints(site, templates, loaded.digests, custom_templates=custom)
-        last = incremental.load_marks(config) if state is not None else None
+        last = None
+        if state is not None:
+            last = warm.marks if warm and warm.marks else incremental.load_marks(config)
         marks = fingerprints.marks(plan, last)
         env = _environment(config, templates, use_cache, warm)
         changed = _changed(marks.fingerprints, last.fingerprints if last else {})
@@ -158,6 +160,8 @@ def build(
         due = sources.next_due(loaded.articles, config, now)
         incremental.save_related(config, related)
         incremental.save_marks(config, marks)
+        if warm:
+            warm.marks = marks
         sources.save_state(
             config,
             sources.State(

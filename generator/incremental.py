@@ -339,10 +339,11 @@ def load_articles(
 @dataclass
 class Session:
     """What a long-running process (the live preview) keeps from one build to the next
-    instead of reading it back from the cache folder: parsed articles, related articles and
-    the compiled templates."""
+    instead of reading it back from the cache folder: parsed articles, related articles, the
+    last build's marks and the compiled templates."""
 
     articles: ArticleCache | None = None
+    marks: Marks | None = None
     related: dict[str, Any] | None = None
     environment: tuple[str, Any] | None = None  # (what it was made for, the environment)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -274,37 +275,43 @@ def _related(
 
     Scoring every pair is quadratic; instead each article looks at the ``reach`` articles
     nearest in time within each of its tags and regions, which is where a news reader's
-    related stories are anyway, and keeps the best ``count``.
+    related stories are anyway, and keeps the best ``count``. A shared tag weighs its
+    rarity, log(1 + articles / articles with the tag); a shared region half that. Weights
+    are integers, so a score is exact whatever order its parts are added in, and ties break
+    the same way in every build.
     """
     if count <= 0:
         return {}
     groups: dict[str, list[int]] = defaultdict(list)  # positions, ascending = newest first
-    tags_of: list[set[str]] = []
-    regions_of: list[set[str]] = []
+    groups_of: list[frozenset[str]] = []
     for i, article in enumerate(articles):
-        tags = {"t:" + tag_slugs[name_key(t)] for t in article.tags}
-        regions = {"r:" + region_paths[r] for r in article.regions}
-        tags_of.append(tags)
-        regions_of.append(regions)
-        for group in tags | regions:
+        mine = frozenset(
+            ["t:" + tag_slugs[name_key(t)] for t in article.tags]
+            + ["r:" + region_paths[r] for r in article.regions]
+        )
+        groups_of.append(mine)
+        for group in mine:
             groups[group].append(i)
     total = len(articles)
-    weight = {group: math.log(1 + total / len(members)) for group, members in groups.items()}
+    weight = {
+        group: round(math.log(1 + total / len(members)) * (2 << 20 if group[0] == "t" else 1 << 20))
+        for group, members in groups.items()
+    }
     related: dict[str, tuple[Article, ...]] = {}
     for i, article in enumerate(articles):
+        mine = groups_of[i]
         candidates: set[int] = set()
-        for group in tags_of[i] | regions_of[i]:
+        for group in mine:
             members = groups[group]
             at = bisect.bisect_left(members, i)
             candidates.update(members[max(0, at - reach) : at + reach + 1])
         candidates.discard(i)
-        scored = []
-        for j in candidates:
-            # fsum: exact, so the score does not depend on set order (which changes with the
-            # process's string hashing) and ties break the same way in every build
-            score = math.fsum(weight[g] for g in tags_of[i] & tags_of[j])
-            score += math.fsum(weight[g] for g in regions_of[i] & regions_of[j]) / 2
-            scored.append((-score, abs(i - j), articles[j].url, j))
-        scored.sort()
-        related[article.url] = tuple(articles[j] for *_, j in scored[:count])
+        best = heapq.nsmallest(
+            count,
+            (
+                (-sum([weight[g] for g in mine & groups_of[j]]), abs(i - j), articles[j].url, j)
+                for j in candidates
+            ),
+        )
+        related[article.url] = tuple(articles[j] for *_, j in best)
     return related
