@@ -53,6 +53,25 @@ def test_an_open_article_shows_an_edit_without_the_test_reloading_it(
     )
 
 
+def test_an_edited_page_is_updated_in_place_without_a_reload(page: Page, served: Served, site: Path) -> None:
+    open_page(page, served, ARTICLE)
+    path = site / "content" / "2024" / "floods.md"
+    save(path, path.read_text().replace("Floods close the port", "Floods close the harbour"))
+    page.wait_for_function("() => document.title.startsWith('Floods close the harbour')", timeout=WAIT)
+    assert "Floods close the harbour" in page.inner_text("h1")
+    assert page.evaluate("() => window.notReloaded") is True
+
+
+def test_an_edit_that_brings_a_new_stylesheet_reloads_the_page(
+    page: Page, served: Served, site: Path
+) -> None:
+    open_page(page, served, ARTICLE)
+    path = site / "content" / "2024" / "floods.md"
+    save(path, path.read_text() + "\n```python\nprint('tide tables')\n```\n")  # code wants highlight.css
+    page.wait_for_function("() => document.querySelector('link[href$=\"highlight.css\"]')", timeout=WAIT)
+    assert page.evaluate("() => window.notReloaded") is None
+
+
 def test_a_reload_keeps_the_scroll_position(page: Page, served: Served, site: Path) -> None:
     page.set_viewport_size({"width": 800, "height": 400})
     open_page(page, served, ARTICLE)
