@@ -77,7 +77,8 @@ def bundle_files(outputs: Iterable[str], out_dir: Path) -> list[str]:
     """The search bundle among a build's output files (relative paths), if all still exist."""
     prefix = BUNDLE_URL.lstrip("/")
     files = [relative for relative in outputs if relative.startswith(prefix)]
-    return files if all((out_dir / relative).is_file() for relative in files) else []
+    out = f"{out_dir}{os.sep}"  # strings, not Paths: a large archive's bundle has ten thousand files
+    return files if all(os.path.isfile(out + relative) for relative in files) else []
 
 
 def index(staging: Staging, urls: Iterable[str]) -> int:
