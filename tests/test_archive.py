@@ -153,6 +153,16 @@ def test_unicode_names_get_readable_slugs(tmp_path: Path):
     )
 
 
+def test_a_headline_of_four_byte_letters_gets_a_slug_that_fits_a_file_name(tmp_path: Path):
+    headline = "\U00020000" * 100  # CJK Extension B: 400 bytes of UTF-8
+    write_site(tmp_path, {"content/a.md": article(headline, tags=f"[{headline}]", region=headline)})
+    build_site(tmp_path)
+    slug = "\U00020000" * 60  # 240 bytes; a file name may have 255
+    assert page(tmp_path, f"/2024/08/31/{slug}/").findtext(".//h1") == headline
+    assert page(tmp_path, f"/tags/{slug}/").findtext(".//h1") == headline
+    assert page(tmp_path, f"/regions/{slug}/").findtext(".//h1") == headline
+
+
 def test_region_page_shows_breadcrumbs_and_subregions_with_counts(tmp_path: Path):
     write_site(
         tmp_path,
