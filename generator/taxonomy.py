@@ -185,7 +185,7 @@ def _terms(
     articles: tuple[Article, ...], names_of, pattern: str, display: Mapping[str, str]
 ) -> tuple[dict[str, str], Mapping[str, Term]]:
     """Names matched case- and normalisation-insensitively; names whose slugs collide
-    (``a b`` and ``a-b``) get distinct pages, ``-2`` onwards in name order."""
+    (``a b`` and ``a-b``) get distinct pages (see ``_distinct_slugs``)."""
     members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
@@ -193,13 +193,7 @@ def _terms(
             key = name_key(name)
             members[key].append(article)
             spellings[key][name] += 1
-    by_slug: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(members):
-        by_slug[slugify(key)].append(key)
-    slugs: dict[str, str] = {}
-    for slug, keys in by_slug.items():
-        for number, key in enumerate(keys, 1):
-            slugs[key] = slug if number == 1 else f"{slug}-{number}"
+    slugs = _distinct_slugs(members)
     terms = []
     for key, slug in slugs.items():
         # The most used spelling wins; ties go to the first in sorted order, so builds agree.
@@ -208,6 +202,31 @@ def _terms(
         terms.append(Term(slug, name, pattern.format(slug=slug), tuple(members[key])))
     terms.sort(key=lambda t: (name_key(t.name), t.slug))
     return slugs, MappingProxyType({t.slug: t for t in terms})
+
+
+def _distinct_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """A slug for each name key, no two alike. In name order, a name takes its own slug when
+    no earlier name has; the others are numbered ``-2`` onwards, skipping any slug another
+    name has of its own: ``Cafe``, ``Café`` and ``Cafe 2`` get ``cafe``, ``cafe-3`` and
+    ``cafe-2``, where numbering alone would have put ``Café`` and ``Cafe 2`` on one page."""
+    ordered = sorted(keys)
+    natural = {key: slugify(key) for key in ordered}
+    taken = set(natural.values())
+    given: set[str] = set()
+    next_number: dict[str, int] = {}
+    slugs: dict[str, str] = {}
+    for key in ordered:
+        slug = natural[key]
+        if slug in given:
+            number = next_number.get(slug, 2)
+            while f"{slug}-{number}" in taken:
+                number += 1
+            next_number[slug] = number + 1
+            slug = f"{slug}-{number}"
+            taken.add(slug)
+        given.add(slug)
+        slugs[key] = slug
+    return slugs
 
 
 def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, str], Mapping[str, Region]]:

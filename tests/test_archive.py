@@ -163,6 +163,27 @@ def test_a_headline_of_four_byte_letters_gets_a_slug_that_fits_a_file_name(tmp_p
     assert page(tmp_path, f"/regions/{slug}/").findtext(".//h1") == headline
 
 
+def test_a_numbered_tag_slug_never_takes_the_slug_another_tag_has_of_its_own(tmp_path: Path):
+    # Café is numbered apart from Cafe; "cafe-2" is already Cafe 2's own slug, so not Café's
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", tags="[Cafe]"),
+            "content/b.md": article("Two", tags="[Café]"),
+            "content/c.md": article("Three", tags="[Cafe 2]"),
+        },
+    )
+    build_site(tmp_path)
+    pages = {
+        url: page(tmp_path, url).findtext(".//h1")
+        for url in ("/tags/cafe/", "/tags/cafe-2/", "/tags/cafe-3/")
+    }
+    assert pages == {"/tags/cafe/": "Cafe", "/tags/cafe-2/": "Cafe 2", "/tags/cafe-3/": "Café"}
+    assert listed(tmp_path, "/tags/cafe/") == {"/2024/08/31/one/"}
+    assert listed(tmp_path, "/tags/cafe-2/") == {"/2024/08/31/three/"}
+    assert listed(tmp_path, "/tags/cafe-3/") == {"/2024/08/31/two/"}
+
+
 def test_region_page_shows_breadcrumbs_and_subregions_with_counts(tmp_path: Path):
     write_site(
         tmp_path,

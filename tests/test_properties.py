@@ -20,7 +20,9 @@ HOSTILE = st.sampled_from(
     ["..", ".", "/", "\\", "\0", "CON", "nul", "COM1", "lpt9", "../../etc/passwd", "a/../../b", "\u202e",
      "عربي", "עברית", "🗞️", "ＡＢＣ", "e\u0301", "İstanbul", "ß", "x" * 500, " ", "-", "_", "%2e%2e",
      # letters of four UTF-8 bytes (CJK Extension B, Gothic): 80 of them overflow a file name
-     "\U00020000", "\U00020000" * 100, "\U0002a6d6 " * 30, "\U00010348" * 81]
+     "\U00020000", "\U00020000" * 100, "\U0002a6d6 " * 30, "\U00010348" * 81,
+     # names that differ but slug alike
+     "Cafe", "Café", "Cafe 2", "a b", "a-b"]
 )  # fmt: skip
 NAMES = st.one_of(st.text(max_size=120), HOSTILE, st.lists(HOSTILE, max_size=4).map("".join))
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
