@@ -184,6 +184,28 @@ def test_a_numbered_tag_slug_never_takes_the_slug_another_tag_has_of_its_own(tmp
     assert listed(tmp_path, "/tags/cafe-3/") == {"/2024/08/31/two/"}
 
 
+@pytest.mark.parametrize(
+    ("one", "two", "paths"),
+    [("Europe/Café", "Europe/Cafe", ("europe/cafe-2", "europe/cafe")), ("a b", "a-b", ("a-b", "a-b-2"))],
+)
+def test_regions_that_differ_but_slug_alike_get_a_page_each_as_tags_do(
+    tmp_path: Path, one: str, two: str, paths: tuple[str, str]
+):
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", region=f'"{one}"'),
+            "content/b.md": article("Two", region=f'"{two}"'),
+        },
+    )
+    build_site(tmp_path)
+    assert listed(tmp_path, f"/regions/{paths[0]}/") == {"/2024/08/31/one/"}
+    assert listed(tmp_path, f"/regions/{paths[1]}/") == {"/2024/08/31/two/"}
+    assert page(tmp_path, "/2024/08/31/one/").xpath("//a[@class='dateline-region']/@href") == [
+        f"/regions/{paths[0]}/"
+    ]
+
+
 def test_region_page_shows_breadcrumbs_and_subregions_with_counts(tmp_path: Path):
     write_site(
         tmp_path,

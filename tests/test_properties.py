@@ -85,6 +85,25 @@ def test_distinct_tag_names_never_share_a_page(tags: list[str], region: str):
         assert output_path(Path("/out"), region_.url).is_relative_to(Path("/out"))
 
 
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(NAMES, min_size=1, max_size=3).map("/".join), min_size=1, max_size=6))
+def test_distinct_region_names_never_share_a_page(regions: list[str]):
+    articles = []
+    for number, region in enumerate(regions):
+        found, errors = _article(f"Story {number}", [], region, number)
+        assert (found is None) == bool(errors)
+        if found is not None:
+            articles.append(found)
+    site = index(articles, Config(Path("site")))
+    places = set()  # every region and parent region, as its names are compared
+    for found in articles:
+        for region in found.regions:
+            keys = [name_key(part) for part in region.split("/") if part.strip()]
+            places |= {tuple(keys[: depth + 1]) for depth in range(len(keys))}
+    assert len(site.regions) == len(places)
+    assert len({region.url for region in site.regions.values()}) == len(site.regions)
+
+
 @settings(max_examples=80)
 @given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=200).filter(str.strip))
 def test_any_title_round_trips_through_front_matter(title: str):
