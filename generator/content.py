@@ -384,7 +384,13 @@ def _article(
     published = _date(first("date", "publishDate"), config.tz, problems)
     if published is None and "date" not in fields and "publishDate" not in fields:
         if jekyll:
-            published = datetime(*map(int, jekyll.groups()[:3]), tzinfo=config.tz)
+            written = "-".join(jekyll.groups()[:3])
+            try:
+                published = parse_date(written, config.tz)
+            except ValueError as error:
+                problems.error(
+                    opening_line, f"the file name's date '{written}' is not a valid date ({error})"
+                )
         else:
             problems.error(opening_line, "missing 'date' (or name the file YYYY-MM-DD-slug.md)")
     updated = _date(first("updated", "lastmod", "last_modified_at", "modified"), config.tz, problems)
@@ -469,7 +475,8 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     """A date as archives write them, made aware: a bare date or naive time takes ``tz``.
 
     Accepts ISO 8601 (``2024-08-31``, ``2024-08-31T09:00:00+03:00``, ``…Z``), Jekyll's
-    ``2016-10-06 11:10:11 -0700`` and TOML/YAML date objects.
+    ``2016-10-06 11:10:11 -0700`` and TOML/YAML date objects. Raises ValueError for anything
+    else, and for an instant that UTC or ``tz`` cannot hold (before year 1, after 9999).
     """
     if isinstance(value, datetime):
         parsed = value
@@ -489,12 +496,15 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(f"{year:04d}-{month:02d}-{dom:02d}T{clock or '00:00'}{offset}")
     else:
         raise ValueError(f"expected a date, got {type(value).__name__}")
-    if parsed.tzinfo is None:
-        # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
-        # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
-        parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     try:
+        if parsed.tzinfo is None:
+            # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
+            # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
+            parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        # Later stages compare instants (UTC) and may file by the site's day (tz): near year 1
+        # or 9999 one of them can fall outside what datetime holds.
         parsed.astimezone(UTC)
+        parsed.astimezone(tz)
     except OverflowError:
         raise ValueError("too far in the past or future") from None
     return parsed
