@@ -32,6 +32,10 @@ from generator.typography import SmartPunctuation
 
 WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 300
+#: continent/country/province/district/town/quarter is six; each level is a nested list on the
+#: regions page (drawn by recursion) and up to 241 bytes of the page's file path, which the
+#: system limits to 4,096 bytes in all.
+MAX_REGION_DEPTH = 10
 
 
 class Body:
@@ -402,8 +406,15 @@ def _article(
     regions = names(config.region_keys)
     authors = names(config.author_keys)
     for region in regions:
-        if not [part for part in region.split("/") if part.strip()]:
-            problems.error(fields[_key_of(fields, config.region_keys)].line, f"region '{region}' is empty")
+        parts = [part for part in region.split("/") if part.strip()]
+        line = fields[_key_of(fields, config.region_keys)].line
+        if not parts:
+            problems.error(line, f"region '{region}' is empty")
+        elif len(parts) > MAX_REGION_DEPTH:
+            shown = "/".join(parts[:3]) + "/…"
+            problems.error(
+                line, f"region '{shown}' is {len(parts)} levels deep; at most {MAX_REGION_DEPTH} are allowed"
+            )
 
     for key, item in fields.items():
         if key in taken or key in _KNOWN_KEYS:

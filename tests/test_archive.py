@@ -10,6 +10,9 @@ import pytest
 import yaml
 from conftest import NOW, article, build_site, generate_corpus, page, write_site
 
+from generator.content import MAX_REGION_DEPTH
+from generator.slugs import slugify
+
 ARTICLE_URL = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/$")
 
 
@@ -204,6 +207,17 @@ def test_regions_that_differ_but_slug_alike_get_a_page_each_as_tags_do(
     assert page(tmp_path, "/2024/08/31/one/").xpath("//a[@class='dateline-region']/@href") == [
         f"/regions/{paths[0]}/"
     ]
+
+
+def test_a_region_as_deep_as_allowed_with_names_as_long_as_slugs_allow_builds(tmp_path: Path):
+    names = [f"{level}" + "\U00020000" * 100 for level in range(MAX_REGION_DEPTH)]  # 237 bytes each
+    write_site(tmp_path, {"content/a.md": article("Deep", region="/".join(names))})
+    build_site(tmp_path)
+    deepest = "/".join(slugify(name) for name in names)
+    crumbs = page(tmp_path, f"/regions/{deepest}/").xpath('//nav[@aria-label="Breadcrumb"]//a/@href')
+    assert len(crumbs) == MAX_REGION_DEPTH  # "Regions" and every parent
+    assert listed(tmp_path, f"/regions/{deepest}/") == {"/2024/08/31/deep/"}
+    assert page(tmp_path, "/regions/").xpath("count(//ul[@class='tree'])") == MAX_REGION_DEPTH
 
 
 def test_region_page_shows_breadcrumbs_and_subregions_with_counts(tmp_path: Path):
