@@ -25,7 +25,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from generator.config import Config
-from generator.errors import ContentError
+from generator.errors import ContentError, SourceUnreadable
 from generator.slugs import slugify
 from generator.sources import discover
 from generator.typography import SmartPunctuation
@@ -652,7 +652,11 @@ def load(config: Config, progress: Any = None) -> Loaded:
         if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):
             warnings.append(ContentError(source, 1, "symlink leads outside content/; skipped"))
             continue
-        article, file_errors, file_warnings = parse(path.read_bytes(), source, config, md)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise SourceUnreadable.of(error) from None
+        article, file_errors, file_warnings = parse(data, source, config, md)
         errors += file_errors
         warnings += file_warnings
         if article is not None:
