@@ -127,6 +127,36 @@ def test_any_date_in_any_zone_is_an_aware_datetime_or_a_value_error(value: objec
     assert parsed.astimezone(UTC) == parsed.astimezone(zone)  # later stages do both
 
 
+def test_articles_around_the_london_clock_changes_are_listed_on_their_london_day_pages(tmp_path: Path):
+    stories = {  # slug: the instant, and (in the comment) London's wall time then
+        "last-gmt-evening": "2024-03-30T23:30:00Z",  # 23:30 GMT, 30 March
+        "before-spring-forward": "2024-03-31T00:30:00Z",  # 00:30 GMT, 31 March
+        "after-spring-forward": "2024-03-31T01:30:00Z",  # 02:30 BST, 31 March
+        "bst-midnight": "2024-10-26T23:30:00Z",  # 00:30 BST, 27 October
+        "first-of-two-half-past-ones": "2024-10-27T00:30:00+00:00",  # 01:30 BST, 27 October
+        "second-of-two-half-past-ones": "2024-10-27T01:30:00Z",  # 01:30 GMT, 27 October
+    }
+    settings = 'timezone = "Europe/London"\narchive_day = "site"\n'
+    posts = {
+        f"content/{slug}.md": article(slug, date=instant, slug=slug) for slug, instant in stories.items()
+    }
+    write_site(tmp_path, {"site.toml": settings, **posts})
+    build_site(tmp_path)
+
+    def listed_on(day: str) -> set[str]:
+        hrefs = page(tmp_path, f"/{day}/").xpath("//main//a/@href")
+        return {href.split("/")[-2] for href in hrefs if href.startswith(f"/{day}/") and href.count("/") == 5}
+
+    assert listed_on("2024/03/30") == {"last-gmt-evening"}
+    assert listed_on("2024/03/31") == {"before-spring-forward", "after-spring-forward"}
+    assert not (tmp_path / "output/2024/10/26").exists()  # 23:30 UTC, but already 27 October in London
+    assert listed_on("2024/10/27") == {
+        "bst-midnight",
+        "first-of-two-half-past-ones",
+        "second-of-two-half-past-ones",
+    }
+
+
 def test_wall_time_skipped_by_spring_forward_moves_forward_by_the_gap():
     parsed = parse_date("2024-03-31 01:30", LONDON)
     assert (parsed.hour, parsed.minute, parsed.utcoffset()) == (2, 30, timedelta(hours=1))
