@@ -25,13 +25,17 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from generator.config import Config
-from generator.errors import ContentError
+from generator.errors import ContentError, SourceUnreadable
 from generator.slugs import slugify
 from generator.sources import discover
 from generator.typography import SmartPunctuation
 
 WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 300
+#: continent/country/province/district/town/quarter is six; each level is a nested list on the
+#: regions page (drawn by recursion) and up to 241 bytes of the page's file path, which the
+#: system limits to 4,096 bytes in all.
+MAX_REGION_DEPTH = 10
 
 
 class Body:
@@ -384,7 +388,13 @@ def _article(
     published = _date(first("date", "publishDate"), config.tz, problems)
     if published is None and "date" not in fields and "publishDate" not in fields:
         if jekyll:
-            published = datetime(*map(int, jekyll.groups()[:3]), tzinfo=config.tz)
+            written = "-".join(jekyll.groups()[:3])
+            try:
+                published = parse_date(written, config.tz)
+            except ValueError as error:
+                problems.error(
+                    opening_line, f"the file name's date '{written}' is not a valid date ({error})"
+                )
         else:
             problems.error(opening_line, "missing 'date' (or name the file YYYY-MM-DD-slug.md)")
     updated = _date(first("updated", "lastmod", "last_modified_at", "modified"), config.tz, problems)
@@ -396,8 +406,15 @@ def _article(
     regions = names(config.region_keys)
     authors = names(config.author_keys)
     for region in regions:
-        if not [part for part in region.split("/") if part.strip()]:
-            problems.error(fields[_key_of(fields, config.region_keys)].line, f"region '{region}' is empty")
+        parts = [part for part in region.split("/") if part.strip()]
+        line = fields[_key_of(fields, config.region_keys)].line
+        if not parts:
+            problems.error(line, f"region '{region}' is empty")
+        elif len(parts) > MAX_REGION_DEPTH:
+            shown = "/".join(parts[:3]) + "/…"
+            problems.error(
+                line, f"region '{shown}' is {len(parts)} levels deep; at most {MAX_REGION_DEPTH} are allowed"
+            )
 
     for key, item in fields.items():
         if key in taken or key in _KNOWN_KEYS:
@@ -469,7 +486,8 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     """A date as archives write them, made aware: a bare date or naive time takes ``tz``.
 
     Accepts ISO 8601 (``2024-08-31``, ``2024-08-31T09:00:00+03:00``, ``…Z``), Jekyll's
-    ``2016-10-06 11:10:11 -0700`` and TOML/YAML date objects.
+    ``2016-10-06 11:10:11 -0700`` and TOML/YAML date objects. Raises ValueError for anything
+    else, and for an instant that UTC or ``tz`` cannot hold (before year 1, after 9999).
     """
     if isinstance(value, datetime):
         parsed = value
@@ -489,12 +507,15 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(f"{year:04d}-{month:02d}-{dom:02d}T{clock or '00:00'}{offset}")
     else:
         raise ValueError(f"expected a date, got {type(value).__name__}")
-    if parsed.tzinfo is None:
-        # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
-        # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
-        parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     try:
+        if parsed.tzinfo is None:
+            # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
+            # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
+            parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        # Later stages compare instants (UTC) and may file by the site's day (tz): near year 1
+        # or 9999 one of them can fall outside what datetime holds.
         parsed.astimezone(UTC)
+        parsed.astimezone(tz)
     except OverflowError:
         raise ValueError("too far in the past or future") from None
     return parsed
@@ -631,7 +652,11 @@ def load(config: Config, progress: Any = None) -> Loaded:
         if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):
             warnings.append(ContentError(source, 1, "symlink leads outside content/; skipped"))
             continue
-        article, file_errors, file_warnings = parse(path.read_bytes(), source, config, md)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise SourceUnreadable.of(error) from None
+        article, file_errors, file_warnings = parse(data, source, config, md)
         errors += file_errors
         warnings += file_warnings
         if article is not None:

@@ -2,11 +2,13 @@
 
 DatelineError          anything the user can fix; printed without a traceback
 ├── ContentError       one problem at one place in one file: ``path:line: message``
+├── SourceUnreadable   a file the build found but then could not read: ``path: message``
 └── BuildFailed        a build that stopped; carries every ContentError found
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,29 @@ class ContentError(DatelineError):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+class SourceUnreadable(DatelineError):
+    """A source file listed at the start of a build that could not be read later on: most
+    often deleted or renamed meanwhile (an editor saving, a checkout), which is no fault
+    of the file, so the next build will do. Named like OSError's fields, which it replaces:
+    an OSError from a build is otherwise taken for a failed write."""
+
+    def __init__(self, filename: str, strerror: str, vanished: bool) -> None:
+        super().__init__(filename, strerror, vanished)
+        self.filename = filename
+        self.strerror = strerror
+        self.vanished = vanished
+
+    @classmethod
+    def of(cls, error: OSError) -> SourceUnreadable:
+        vanished = isinstance(error, (FileNotFoundError, NotADirectoryError))
+        return cls(os.fsdecode(error.filename), error.strerror or str(error), vanished)
+
+    def __str__(self) -> str:
+        if self.vanished:
+            return f"{self.filename}: {self.strerror}; it changed or disappeared while building; build again"
+        return f"{self.filename}: cannot read it: {self.strerror}"
 
 
 class BuildFailed(DatelineError):

@@ -27,7 +27,7 @@ from typing import Any
 from generator import cache, content, parallel
 from generator.config import Config
 from generator.content import Article, Body
-from generator.errors import ContentError, DatelineError
+from generator.errors import ContentError, DatelineError, SourceUnreadable
 from generator.feeds import Feed, Sitemap, SitemapIndex
 from generator.pages import Page, Pagination
 from generator.sources import RACY_SECONDS, state_key
@@ -135,7 +135,10 @@ class Bodies:
         found = cache.load(self._path(digest), self.key)
         if isinstance(found, tuple) and len(found) == 2:
             return found
-        data = Path(source).read_bytes()
+        try:
+            data = Path(source).read_bytes()
+        except OSError as error:
+            raise SourceUnreadable.of(error) from None
         if cache.file_digest(data) != digest:
             raise DatelineError(f"{source} changed during the build; build again")
         md = content.markdown_renderer(self.config)
@@ -271,7 +274,19 @@ def _parse_files(config: Config, paths: Sequence[str], racy_after: int, bodies: 
 def load_articles(
     config: Config, paths: Sequence[str], articles: ArticleCache, jobs: int, tick: Callable[[], None]
 ) -> Loaded:
-    """Every article under ``content/``: cached ones reused, the rest parsed over ``jobs``."""
+    """Every article under ``content/``: cached ones reused, the rest parsed over ``jobs``.
+    Raises SourceUnreadable for one of ``paths`` that cannot be read (deleted meanwhile)."""
+    try:
+        return _load_articles(config, paths, articles, jobs, tick)
+    except OSError as error:  # raised here or in a worker; a source's, or else the cache's
+        if error.filename is None or os.fsdecode(error.filename) not in set(paths):
+            raise
+        raise SourceUnreadable.of(error) from None
+
+
+def _load_articles(
+    config: Config, paths: Sequence[str], articles: ArticleCache, jobs: int, tick: Callable[[], None]
+) -> Loaded:
     racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
     content_root = config.content_dir.resolve()
     entries: dict[int, Entry] = {}

@@ -111,9 +111,10 @@ def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:
         return template.render(page=page, site=site, config=site.config, **page.context).encode()
     except jinja2.TemplateError as error:
         raise _template_error(error, page) from None
-    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
-        # Raised by the template's own expressions ({{ 1 / 0 }}, a bad filter argument): still
-        # the template's fault, so still reported at its file and line, not as a crash.
+    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        # Raised by the template's own expressions ({{ 1 / 0 }}, a bad filter argument, a
+        # template that includes itself): still the template's fault, so still reported at its
+        # file and line, not as a crash.
         raise _template_error(error, page) from None
 
 
@@ -128,6 +129,8 @@ def _template_error(error: Exception, page: Page) -> ContentError:
                 break
     if isinstance(error, jinja2.TemplateError):
         message = error.message or type(error).__name__
+    elif isinstance(error, RecursionError):
+        message = "RecursionError: templates include, extend or call one another without end"
     else:
         message = f"{type(error).__name__}: {error}"
     return ContentError(path, line, f"{message} (while rendering {page.url})")

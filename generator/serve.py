@@ -45,7 +45,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator import build, incremental, sources
 from generator.config import SETTINGS_FILE, Config, load_config, template_dirs
-from generator.errors import BuildFailed, ContentError, DatelineError
+from generator.errors import BuildFailed, ContentError, DatelineError, SourceUnreadable
 from generator.slugs import output_path
 
 EVENTS_PATH = "/__dateline/events"
@@ -648,14 +648,14 @@ class Rebuilder:
         except BuildFailed as failed:
             self._failed(clock, [self._shown(error) for error in failed.errors])
             return
-        except DatelineError as error:
-            self._failed(clock, [str(error)])
-            return
-        except OSError as error:  # a source deleted or renamed while the build read it
+        except (OSError, SourceUnreadable) as error:  # a source deleted or renamed while the build read it
             if self.pending.is_set():  # its own event is waiting: that build will tell
                 print(f"{clock} Sources changed during the build; building again", file=self.out, flush=True)
             else:
                 self._failed(clock, [self._unreadable(error)])
+            return
+        except DatelineError as error:
+            self._failed(clock, [str(error)])
             return
         except Exception as error:  # a bug must not take the preview down with it
             self._failed(clock, [f"internal error: {error!r}"])
@@ -719,7 +719,7 @@ class Rebuilder:
             print(f"  {line}", file=self.err)
         self.err.flush()
 
-    def _unreadable(self, error: OSError) -> str:
+    def _unreadable(self, error: OSError | SourceUnreadable) -> str:
         where = f"{self._relative(Path(os.fsdecode(error.filename)))}: " if error.filename else ""
         return f"{where}{error.strerror or error}"
 

@@ -9,6 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 
 MAX_SLUG_CHARS = 80
+# File names are limited in bytes (255 on ext4, APFS, NTFS), and one character of UTF-8 takes
+# up to four. 240 still holds 80 characters of most scripts (CJK takes three bytes each), so
+# no slug that built before changes, and it leaves room for a "-2" numbering suffix.
+MAX_SLUG_BYTES = 240
 # Names Windows refuses as file names, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
 _SEPARATORS = re.compile(r"-+")
@@ -21,7 +25,8 @@ def slugify(text: str) -> str:
     """A readable, file-safe URL segment: Latin accents dropped, other scripts kept.
 
     ``"Café Society"`` -> ``"cafe-society"``, ``"Москва"`` -> ``"москва"``. Never empty: a name
-    with no letters or digits (``"???"``) gets a short stable hash instead.
+    with no letters or digits (``"???"``) gets a short stable hash instead. Long ones are cut
+    to ``MAX_SLUG_CHARS`` characters and ``MAX_SLUG_BYTES`` bytes of UTF-8.
     """
     decomposed = unicodedata.normalize("NFKD", _SILENT.sub("", text))
     kept: list[str] = []
@@ -33,9 +38,11 @@ def slugify(text: str) -> str:
     # Letters, digits and combining marks (Devanagari vowel signs are marks) make words.
     words = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in folded)
     slug = _SEPARATORS.sub("-", words).strip("-")
-    if len(slug) > MAX_SLUG_CHARS:  # cut at a word boundary when there is one
-        cut = slug[: MAX_SLUG_CHARS + 1]
-        slug = cut[: cut.rindex("-")] if "-" in cut else cut[:MAX_SLUG_CHARS]
+    if len(slug) > MAX_SLUG_CHARS or len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        # the most whole characters within both limits (a character cut in two is dropped)...
+        fits = len(slug[:MAX_SLUG_CHARS].encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", "ignore"))
+        cut = slug[: fits + 1]  # ...then back to a word boundary when there is one
+        slug = cut[: cut.rindex("-")] if "-" in cut else cut[:fits]
     if not slug:
         return "n-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if slug in _RESERVED:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import cache
 from generator.config import Config, template_dirs
+from generator.errors import SourceUnreadable
 
 if TYPE_CHECKING:
     from generator.content import Article
@@ -86,9 +87,7 @@ def template_files(config: Config) -> list[Path]:
 
 
 def templates_digest(config: Config) -> str:
-    return cache.digest(
-        [(str(path), cache.file_digest(path.read_bytes())) for path in template_files(config)]
-    )
+    return cache.digest([(str(path), _content_digest(str(path))) for path in template_files(config)])
 
 
 @dataclass(frozen=True)
@@ -104,10 +103,17 @@ class Inputs:
         same-size edit in the same clock tick is still noticed."""
         racy_after = reference_ns - RACY_SECONDS * 1_000_000_000
         entries = [
-            (path, size, mtime, cache.file_digest(Path(path).read_bytes()) if mtime >= racy_after else "")
+            (path, size, mtime, _content_digest(path) if mtime >= racy_after else "")
             for path, size, mtime in self.stats
         ]
         return cache.digest(cache.code_version(), repr(self.config), entries)
+
+
+def _content_digest(path: str) -> str:
+    try:
+        return cache.file_digest(Path(path).read_bytes())
+    except OSError:  # deleted since it was listed: a digest no file has, so the next build looks again
+        return "unreadable"
 
 
 def inputs(config: Config, content_paths: Sequence[str], other_paths: Iterable[Path]) -> Inputs:
@@ -117,7 +123,10 @@ def inputs(config: Config, content_paths: Sequence[str], other_paths: Iterable[P
         paths.append(str(settings))
     stats = []
     for path in paths:
-        st = os.stat(path)
+        try:
+            st = os.stat(path)
+        except OSError as error:  # listed a moment ago, so most likely deleted since
+            raise SourceUnreadable.of(error) from None
         stats.append((path, st.st_size, st.st_mtime_ns))
     return Inputs(config, tuple(stats))
 

@@ -33,6 +33,11 @@ class Term:
     articles: tuple[Article, ...]
 
 
+# A region by the name keys of its path, "europe/café": one string (a segment holds no "/"),
+# whose hash Python keeps, as every article's regions are counted through it.
+Place = str
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
     """A place in the region tree; its articles include those of every sub-region."""
@@ -186,7 +191,7 @@ def _terms(
     articles: tuple[Article, ...], names_of, pattern: str, display: Mapping[str, str]
 ) -> tuple[dict[str, str], Mapping[str, Term]]:
     """Names matched case- and normalisation-insensitively; names whose slugs collide
-    (``a b`` and ``a-b``) get distinct pages, ``-2`` onwards in name order."""
+    (``a b`` and ``a-b``) get distinct pages (see ``_distinct_slugs``)."""
     members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
@@ -194,13 +199,7 @@ def _terms(
             key = name_key(name)
             members[key].append(article)
             spellings[key][name] += 1
-    by_slug: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(members):
-        by_slug[slugify(key)].append(key)
-    slugs: dict[str, str] = {}
-    for slug, keys in by_slug.items():
-        for number, key in enumerate(keys, 1):
-            slugs[key] = slug if number == 1 else f"{slug}-{number}"
+    slugs = _distinct_slugs(members)
     terms = []
     for key, slug in slugs.items():
         # The most used spelling wins; ties go to the first in sorted order, so builds agree.
@@ -211,33 +210,59 @@ def _terms(
     return slugs, MappingProxyType({t.slug: t for t in terms})
 
 
+def _distinct_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """A slug for each name key, no two alike. In name order, a name takes its own slug when
+    no earlier name has; the others are numbered ``-2`` onwards, skipping any slug another
+    name has of its own: ``Cafe``, ``Café`` and ``Cafe 2`` get ``cafe``, ``cafe-3`` and
+    ``cafe-2``, where numbering alone would have put ``Café`` and ``Cafe 2`` on one page."""
+    ordered = sorted(keys)
+    natural = {key: slugify(key) for key in ordered}
+    taken = set(natural.values())
+    given: set[str] = set()
+    next_number: dict[str, int] = {}
+    slugs: dict[str, str] = {}
+    for key in ordered:
+        slug = natural[key]
+        if slug in given:
+            number = next_number.get(slug, 2)
+            while f"{slug}-{number}" in taken:
+                number += 1
+            next_number[slug] = number + 1
+            slug = f"{slug}-{number}"
+            taken.add(slug)
+        given.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
 def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, str], Mapping[str, Region]]:
-    paths: dict[str, str] = {}
-    steps: dict[str, list[tuple[str, str]]] = {}  # a region as written -> (path, segment) per depth
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    members: dict[str, list[Article]] = defaultdict(list)
+    steps: dict[str, list[tuple[Place, str]]] = {}  # a region as written -> (place, segment) per depth
+    spellings: dict[Place, Counter[str]] = defaultdict(Counter)
+    members: dict[Place, list[Article]] = defaultdict(list)
     for article in articles:
-        seen: set[str] = set()
+        seen: set[Place] = set()
         for written in article.regions:
-            if written not in steps:  # slugged once per name, not once per article
+            if written not in steps:  # split once per name, not once per article
                 segments = [segment.strip() for segment in written.split("/") if segment.strip()]
-                slugs = [slugify(segment) for segment in segments]
+                keys = [name_key(segment) for segment in segments]
                 steps[written] = [
-                    ("/".join(slugs[: depth + 1]), segments[depth]) for depth in range(len(slugs))
+                    ("/".join(keys[: depth + 1]), segments[depth]) for depth in range(len(keys))
                 ]
-                paths[written] = "/".join(slugs)
-            for path, segment in steps[written]:
-                spellings[path][segment] += 1
-                if path not in seen:  # an article in two sub-regions counts once for the parent
-                    seen.add(path)
-                    members[path].append(article)
+            for place, segment in steps[written]:
+                spellings[place][segment] += 1
+                if place not in seen:  # an article in two sub-regions counts once for the parent
+                    seen.add(place)
+                    members[place].append(article)
+    path_of = _region_paths(members)
+    paths = {written: path_of[places[-1][0]] for written, places in steps.items()}
     children: dict[str, list[str]] = defaultdict(list)
-    for path in members:
-        if "/" in path:
-            children[path.rsplit("/", 1)[0]].append(path)
+    for place in members:
+        if "/" in place:
+            children[path_of[place.rsplit("/", 1)[0]]].append(path_of[place])
     regions = {}
-    for path in sorted(members):
-        spelling = min(spellings[path].items(), key=lambda item: (-item[1], item[0]))[0]
+    for place in sorted(members, key=path_of.__getitem__):
+        path = path_of[place]
+        spelling = min(spellings[place].items(), key=lambda item: (-item[1], item[0]))[0]
         written_as_slug = spelling == slugify(spelling)
         name = config.names.get(path, display_name(spelling) if written_as_slug else spelling)
         regions[path] = Region(
@@ -246,9 +271,28 @@ def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, s
             url=config.permalinks.region.format(path=path),
             parent=path.rsplit("/", 1)[0] if "/" in path else None,
             children=tuple(sorted(children[path])),
-            articles=tuple(members[path]),
+            articles=tuple(members[place]),
         )
     return paths, MappingProxyType(regions)
+
+
+def _region_paths(places: Iterable[Place]) -> dict[Place, str]:
+    """Each place's path: its parent's path and its own slug, which is distinct among its
+    siblings the way tag slugs are (``Europe/Cafe`` and ``Europe/Café`` are two regions,
+    ``europe/cafe`` and ``europe/cafe-2``, as they would be two tags)."""
+    siblings: dict[Place, list[str]] = defaultdict(list)  # "" holds the top-level regions
+    for place in places:
+        parent, _, key = place.rpartition("/")
+        siblings[parent].append(key)
+    path_of: dict[Place, str] = {}
+    # Parents first: the top ("") at depth 0, then "europe" at 1, "europe/france" at 2...
+    for parent in sorted(siblings, key=lambda parent: parent.count("/") + bool(parent)):
+        for key, slug in _distinct_slugs(siblings[parent]).items():
+            if parent:
+                path_of[f"{parent}/{key}"] = f"{path_of[parent]}/{slug}"
+            else:
+                path_of[key] = slug
+    return path_of
 
 
 def _periods(articles: tuple[Article, ...]) -> Mapping[tuple[int, ...], Period]:

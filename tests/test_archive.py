@@ -10,6 +10,9 @@ import pytest
 import yaml
 from conftest import NOW, article, build_site, generate_corpus, page, write_site
 
+from generator.content import MAX_REGION_DEPTH
+from generator.slugs import slugify
+
 ARTICLE_URL = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/$")
 
 
@@ -151,6 +154,70 @@ def test_unicode_names_get_readable_slugs(tmp_path: Path):
         "/2024/08/31/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0-%D0%B3%D0%BE%D1%82%D0%BE%D0%B2%D0%B8%D1%82%D1%81%D1%8F/"
         in ((output / "index.html").read_text())
     )
+
+
+def test_a_headline_of_four_byte_letters_gets_a_slug_that_fits_a_file_name(tmp_path: Path):
+    headline = "\U00020000" * 100  # CJK Extension B: 400 bytes of UTF-8
+    write_site(tmp_path, {"content/a.md": article(headline, tags=f"[{headline}]", region=headline)})
+    build_site(tmp_path)
+    slug = "\U00020000" * 60  # 240 bytes; a file name may have 255
+    assert page(tmp_path, f"/2024/08/31/{slug}/").findtext(".//h1") == headline
+    assert page(tmp_path, f"/tags/{slug}/").findtext(".//h1") == headline
+    assert page(tmp_path, f"/regions/{slug}/").findtext(".//h1") == headline
+
+
+def test_a_numbered_tag_slug_never_takes_the_slug_another_tag_has_of_its_own(tmp_path: Path):
+    # Café is numbered apart from Cafe; "cafe-2" is already Cafe 2's own slug, so not Café's
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", tags="[Cafe]"),
+            "content/b.md": article("Two", tags="[Café]"),
+            "content/c.md": article("Three", tags="[Cafe 2]"),
+        },
+    )
+    build_site(tmp_path)
+    pages = {
+        url: page(tmp_path, url).findtext(".//h1")
+        for url in ("/tags/cafe/", "/tags/cafe-2/", "/tags/cafe-3/")
+    }
+    assert pages == {"/tags/cafe/": "Cafe", "/tags/cafe-2/": "Cafe 2", "/tags/cafe-3/": "Café"}
+    assert listed(tmp_path, "/tags/cafe/") == {"/2024/08/31/one/"}
+    assert listed(tmp_path, "/tags/cafe-2/") == {"/2024/08/31/three/"}
+    assert listed(tmp_path, "/tags/cafe-3/") == {"/2024/08/31/two/"}
+
+
+@pytest.mark.parametrize(
+    ("one", "two", "paths"),
+    [("Europe/Café", "Europe/Cafe", ("europe/cafe-2", "europe/cafe")), ("a b", "a-b", ("a-b", "a-b-2"))],
+)
+def test_regions_that_differ_but_slug_alike_get_a_page_each_as_tags_do(
+    tmp_path: Path, one: str, two: str, paths: tuple[str, str]
+):
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", region=f'"{one}"'),
+            "content/b.md": article("Two", region=f'"{two}"'),
+        },
+    )
+    build_site(tmp_path)
+    assert listed(tmp_path, f"/regions/{paths[0]}/") == {"/2024/08/31/one/"}
+    assert listed(tmp_path, f"/regions/{paths[1]}/") == {"/2024/08/31/two/"}
+    assert page(tmp_path, "/2024/08/31/one/").xpath("//a[@class='dateline-region']/@href") == [
+        f"/regions/{paths[0]}/"
+    ]
+
+
+def test_a_region_as_deep_as_allowed_with_names_as_long_as_slugs_allow_builds(tmp_path: Path):
+    names = [f"{level}" + "\U00020000" * 100 for level in range(MAX_REGION_DEPTH)]  # 237 bytes each
+    write_site(tmp_path, {"content/a.md": article("Deep", region="/".join(names))})
+    build_site(tmp_path)
+    deepest = "/".join(slugify(name) for name in names)
+    crumbs = page(tmp_path, f"/regions/{deepest}/").xpath('//nav[@aria-label="Breadcrumb"]//a/@href')
+    assert len(crumbs) == MAX_REGION_DEPTH  # "Regions" and every parent
+    assert listed(tmp_path, f"/regions/{deepest}/") == {"/2024/08/31/deep/"}
+    assert page(tmp_path, "/regions/").xpath("count(//ul[@class='tree'])") == MAX_REGION_DEPTH
 
 
 def test_region_page_shows_breadcrumbs_and_subregions_with_counts(tmp_path: Path):

@@ -7,7 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import article, build_errors, build_site, page, write_site
+from conftest import article, build_errors, build_site, page, run_cli, write_site
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.content import parse_date
 
@@ -62,6 +64,97 @@ def test_dates_too_far_out_to_compare_are_errors(tmp_path: Path):
     assert build_errors(tmp_path) == [
         f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '9999-12-31T23:00:00-05:00' (too far in the past or future)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("date", "zone"),
+    [
+        ("0001-01-01", "Asia/Tokyo"),  # midnight in Tokyo is 15:00 UTC the day before year 1
+        ("9999-12-31 23:00", "America/New_York"),  # 04:00 UTC in the year 10000
+        ("9999-12-31T23:00:00Z", "Asia/Tokyo"),  # the year 10000 in the site's timezone
+    ],
+)
+def test_a_date_too_far_out_for_the_site_timezone_is_an_error_not_a_crash(
+    tmp_path: Path, date: str, zone: str
+):
+    write_site(tmp_path, {"site.toml": f'timezone = "{zone}"\n', "content/a.md": article("Story", date=date)})
+    result = run_cli("build", "--site", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '{date}' (too far in the past or future)"
+    )
+
+
+def test_a_jekyll_file_name_date_that_is_no_date_is_an_error_at_line_1(tmp_path: Path):
+    write_site(tmp_path, {"content/2024-13-01-story.md": "---\ntitle: Story\n---\n"})
+    assert build_errors(tmp_path) == [
+        f"{tmp_path}/content/2024-13-01-story.md:1: "
+        "the file name's date '2024-13-01' is not a valid date (month must be in 1..12)"
+    ]
+
+
+ZONES = st.one_of(
+    st.sampled_from(["Asia/Tokyo", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12"]).map(ZoneInfo),
+    st.timezones(),
+)
+OFFSETS = st.sampled_from(
+    ["", "Z", " UTC", "+00:00", "+14:00", "-12:00", "+0530", " -0700", "+23:59", "+99:99"]
+)
+# The first and last days datetime holds, where a timezone can push an instant out of range.
+MOMENTS = st.one_of(
+    st.datetimes(),
+    st.datetimes(max_value=datetime(1, 1, 2)),
+    st.datetimes(min_value=datetime(9999, 12, 30)),
+)
+WRITTEN_DATES = st.one_of(
+    MOMENTS,
+    MOMENTS.map(lambda moment: moment.date()),
+    st.datetimes(timezones=st.timezones()),
+    st.builds(lambda moment, offset: moment.isoformat(" ", "minutes") + offset, MOMENTS, OFFSETS),
+    st.builds(lambda moment, offset: moment.date().isoformat() + offset, MOMENTS, OFFSETS),
+    st.text(max_size=40),
+)
+
+
+@given(WRITTEN_DATES, ZONES)
+def test_any_date_in_any_zone_is_an_aware_datetime_or_a_value_error(value: object, zone: ZoneInfo):
+    try:
+        parsed = parse_date(value, zone)
+    except ValueError:
+        return
+    assert parsed.utcoffset() is not None
+    assert parsed.astimezone(UTC) == parsed.astimezone(zone)  # later stages do both
+
+
+def test_articles_around_the_london_clock_changes_are_listed_on_their_london_day_pages(tmp_path: Path):
+    stories = {  # slug: the instant, and (in the comment) London's wall time then
+        "last-gmt-evening": "2024-03-30T23:30:00Z",  # 23:30 GMT, 30 March
+        "before-spring-forward": "2024-03-31T00:30:00Z",  # 00:30 GMT, 31 March
+        "after-spring-forward": "2024-03-31T01:30:00Z",  # 02:30 BST, 31 March
+        "bst-midnight": "2024-10-26T23:30:00Z",  # 00:30 BST, 27 October
+        "first-of-two-half-past-ones": "2024-10-27T00:30:00+00:00",  # 01:30 BST, 27 October
+        "second-of-two-half-past-ones": "2024-10-27T01:30:00Z",  # 01:30 GMT, 27 October
+    }
+    settings = 'timezone = "Europe/London"\narchive_day = "site"\n'
+    posts = {
+        f"content/{slug}.md": article(slug, date=instant, slug=slug) for slug, instant in stories.items()
+    }
+    write_site(tmp_path, {"site.toml": settings, **posts})
+    build_site(tmp_path)
+
+    def listed_on(day: str) -> set[str]:
+        hrefs = page(tmp_path, f"/{day}/").xpath("//main//a/@href")
+        return {href.split("/")[-2] for href in hrefs if href.startswith(f"/{day}/") and href.count("/") == 5}
+
+    assert listed_on("2024/03/30") == {"last-gmt-evening"}
+    assert listed_on("2024/03/31") == {"before-spring-forward", "after-spring-forward"}
+    assert not (tmp_path / "output/2024/10/26").exists()  # 23:30 UTC, but already 27 October in London
+    assert listed_on("2024/10/27") == {
+        "bst-midnight",
+        "first-of-two-half-past-ones",
+        "second-of-two-half-past-ones",
+    }
 
 
 def test_wall_time_skipped_by_spring_forward_moves_forward_by_the_gap():

@@ -161,3 +161,23 @@ def test_template_error_names_the_template_line_and_page(built: Path):
         f"{built}/templates/terms.html:2: 'no_such_value' is undefined (while rendering /tags/)"
     ]
     assert page(built, "/tags/") is not None  # the previous page is still there
+
+
+def test_a_template_that_includes_itself_is_reported_at_its_line_and_page(built: Path):
+    write_site(built, {"templates/terms.html": "<p>\n{% include 'terms.html' %}</p>"})
+    errors = build_errors(built)
+    assert errors == [
+        f"{built}/templates/terms.html:2: RecursionError: templates include, extend or call one another "
+        "without end (while rendering /tags/)"
+    ]
+    assert page(built, "/tags/") is not None  # the previous page is still there
+
+
+def test_a_region_deeper_than_allowed_is_an_error_at_its_line(built: Path):
+    deep = "/".join(f"r{level}" for level in range(500))
+    before = tree_digest(built / "output")
+    write_site(built, {"content/deep.md": article("Deep", region=deep)})
+    assert build_errors(built) == [
+        f"{built}/content/deep.md:4: region 'r0/r1/r2/…' is 500 levels deep; at most 10 are allowed"
+    ]
+    assert tree_digest(built / "output") == before

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, cache, incremental, parallel, sources
+from generator import build, cache, cli, incremental, parallel, sources
 from generator.config import load_config
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -393,3 +393,52 @@ def test_an_edit_after_a_build_that_failed_once_articles_were_cached_matches_a_c
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
     assert (site / "output/2024/10/10/saved-while-the-disk-was-full/index.html").is_file()
+
+
+@pytest.mark.parametrize("stage", ["discover", "inputs"])
+def test_an_article_deleted_during_a_build_is_reported_as_gone_and_the_next_build_matches_a_cold_build(
+    site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    stage: str,
+) -> None:
+    gone = site / "content" / "story-005.md"
+    write(gone, article(5, title="Saved, then deleted"))  # so the build has something to read
+    found_by = getattr(sources, stage)  # the file is deleted once this stage has seen it
+
+    def then_delete(*args: object) -> object:
+        found = found_by(*args)
+        gone.unlink()
+        return found
+
+    before = files(site / "output")
+    with monkeypatch.context() as patched:
+        patched.setattr(sources, stage, then_delete)
+        assert cli.main(["build", "--site", str(site)]) == 1
+    errors = capsys.readouterr().err
+    assert errors.splitlines() == [
+        f"dateline: {gone}: No such file or directory; it changed or disappeared while building; build again"
+    ]
+    assert files(site / "output") == before
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_an_article_edited_during_a_build_is_built_as_read_and_the_next_build_matches_a_cold_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = site / "content" / "story-005.md"
+    discover = sources.discover
+
+    def then_edit(*args: object) -> object:
+        found = discover(*args)
+        write(edited, article(5, title="Edited while the build ran"))
+        return found
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sources, "discover", then_edit)
+        incremental_build(site)
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+    assert (site / "output/2024/06/06/edited-while-the-build-ran/index.html").is_file()

@@ -13,12 +13,16 @@ from hypothesis import strategies as st
 
 from generator.config import Config
 from generator.content import markdown_renderer, parse
-from generator.slugs import name_key, output_path, slugify
+from generator.slugs import MAX_SLUG_BYTES, name_key, output_path, slugify
 from generator.taxonomy import index
 
 HOSTILE = st.sampled_from(
     ["..", ".", "/", "\\", "\0", "CON", "nul", "COM1", "lpt9", "../../etc/passwd", "a/../../b", "\u202e",
-     "عربي", "עברית", "🗞️", "ＡＢＣ", "e\u0301", "İstanbul", "ß", "x" * 500, " ", "-", "_", "%2e%2e"]
+     "عربي", "עברית", "🗞️", "ＡＢＣ", "e\u0301", "İstanbul", "ß", "x" * 500, " ", "-", "_", "%2e%2e",
+     # letters of four UTF-8 bytes (CJK Extension B, Gothic): 80 of them overflow a file name
+     "\U00020000", "\U00020000" * 100, "\U0002a6d6 " * 30, "\U00010348" * 81,
+     # names that differ but slug alike
+     "Cafe", "Café", "Cafe 2", "a b", "a-b"]
 )  # fmt: skip
 NAMES = st.one_of(st.text(max_size=120), HOSTILE, st.lists(HOSTILE, max_size=4).map("".join))
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
@@ -30,7 +34,7 @@ def test_slug_is_never_empty_and_safe_as_a_file_name(name: str):
     assert slug and slug not in (".", "..")
     assert not set(slug) & set('/\\\0:*?"<>|% ')
     assert slug.split(".")[0] not in WINDOWS_RESERVED
-    assert len(slug.encode("utf-8")) <= 255
+    assert len(slug.encode("utf-8")) <= MAX_SLUG_BYTES < 255  # room for a "-2" under the file-name limit
 
 
 @given(NAMES)
@@ -79,6 +83,25 @@ def test_distinct_tag_names_never_share_a_page(tags: list[str], region: str):
         assert output_path(Path("/out"), term.url).is_relative_to(Path("/out"))
     for region_ in site.regions.values():
         assert output_path(Path("/out"), region_.url).is_relative_to(Path("/out"))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(NAMES, min_size=1, max_size=3).map("/".join), min_size=1, max_size=6))
+def test_distinct_region_names_never_share_a_page(regions: list[str]):
+    articles = []
+    for number, region in enumerate(regions):
+        found, errors = _article(f"Story {number}", [], region, number)
+        assert (found is None) == bool(errors)
+        if found is not None:
+            articles.append(found)
+    site = index(articles, Config(Path("site")))
+    places = set()  # every region and parent region, as its names are compared
+    for found in articles:
+        for region in found.regions:
+            keys = [name_key(part) for part in region.split("/") if part.strip()]
+            places |= {tuple(keys[: depth + 1]) for depth in range(len(keys))}
+    assert len(site.regions) == len(places)
+    assert len({region.url for region in site.regions.values()}) == len(site.regions)
 
 
 @settings(max_examples=80)
