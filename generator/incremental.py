@@ -543,7 +543,8 @@ class Fingerprints:
 
     def article(self, article: Article) -> str:
         """Everything about an article a listing or a neighbouring page can show: all but its
-        body, with the names and URLs of its tags, regions and authors as the site has them."""
+        body and exact word count (which only its own page shows, and its source's digest
+        covers), with the names and URLs of its tags, regions and authors as the site has them."""
         known = self._articles.get(article.url)
         if known is not None:
             return known
@@ -556,7 +557,7 @@ class Fingerprints:
             article.updated and article.updated.isoformat(),
             article.slug,
             article.summary,
-            article.word_count,
+            article.reading_minutes,
             article.draft,
             repr(dict(article.extra)),
             [(t.name, t.url) for t in site.tags_of(article)],
