@@ -14,10 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit
 
 from generator import cache, sources
 from generator.config import Config, theme_dir
@@ -32,7 +30,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
 
-def _no_progress(stage: str, total: int) -> Callable[[], None]:
+def no_progress(stage: str, total: int) -> Callable[[], None]:
     return lambda: None
 
 
@@ -71,27 +69,10 @@ def plan_site(site: taxonomy.Site) -> list[pages.Page]:
     return plan
 
 
-def rendered(
-    plan: list[pages.Page], site: taxonomy.Site, tick: Callable[[], None]
-) -> Iterator[tuple[str, bytes]]:
-    from generator import render
-
-    env = render.environment(site.config)
-    errors: dict[tuple[str, int, str], ContentError] = {}
-    for page in plan:
-        try:
-            yield page.url, render.render(page, env, site)
-        except ContentError as error:  # one broken template fails many pages: report it once
-            errors.setdefault((str(error.path), error.line, error.message.split(" (while")[0]), error)
-        tick()
-    if errors:
-        raise BuildFailed(errors.values())
-
-
 def build(
     config: Config,
     now: datetime | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     *,
     jobs: int | None = None,
     use_cache: bool = True,
@@ -298,61 +279,3 @@ def render_pages(
             tick()
     if errors:
         raise BuildFailed(errors.values())
-
-
-class _Links(HTMLParser):
-    """The href and src of every tag; text in code samples is text, not links."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found += [value for name, value in attrs if name in ("href", "src") and value is not None]
-
-
-def _links(page_html: str) -> list[str]:
-    parser = _Links()
-    parser.feed(page_html)
-    return parser.found
-
-
-def check(config: Config, now: datetime | None = None, progress: Progress = _no_progress) -> Report:
-    """Validate content and every internal link without writing anything."""
-    started = time.perf_counter()
-    site, plan, warnings = prepare(config, now, progress)
-    known = {page.url for page in plan} | set(sources.static_files(config))
-    base = config.base_path
-    errors: list[ContentError] = []
-    for url, data in rendered(plan, site, progress("Checking", len(plan))):
-        if not url.endswith(("/", ".html")):
-            continue  # feeds and sitemaps carry absolute URLs of the pages checked here
-        for href in _links(data.decode()):
-            target = _internal_target(href, url, base)
-            if target is None or target in known or target.rstrip("/") + "/" in known:
-                continue
-            errors.append(_broken_link(site, url, href, target))
-    if errors:
-        raise BuildFailed(dict.fromkeys(errors))
-    return Report(len(site.articles), len(plan), 0, 0, time.perf_counter() - started, warnings)
-
-
-def _internal_target(href: str, page_url: str, base: str) -> str | None:
-    """The site URL a link points at, or None for external links and fragments."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = unquote(urljoin(base + page_url.lstrip("/"), parts.path))
-    if not path.startswith(base):
-        return path  # under the domain but outside the site: broken by definition
-    return "/" + path[len(base) :]
-
-
-def _broken_link(site: taxonomy.Site, url: str, href: str, target: str) -> ContentError:
-    article = next((a for a in site.articles if a.url == url), None)
-    if article is not None and href in article.body_html:
-        text = Path(article.source).read_text(encoding="utf-8-sig", errors="replace")
-        raw = href.split("#")[0]
-        line = next((n for n, row in enumerate(text.splitlines(), 1) if raw in row), 1)
-        return ContentError(Path(article.source), line, f"broken link to {href}")
-    return ContentError(Path(url), 1, f"broken link to {href} (from a template)")

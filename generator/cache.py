@@ -10,10 +10,9 @@ pickles of plain data (tuples, strings, dates), written atomically.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import importlib.machinery
 import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +47,7 @@ def code_version() -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
     for name in LIBRARIES:
-        spec = importlib.util.find_spec(name)
+        spec = importlib.machinery.PathFinder.find_spec(name)
         if spec is not None and spec.origin is not None:
             st = os.stat(spec.origin)
             h.update(f"{name} {spec.origin} {st.st_size} {st.st_mtime_ns}".encode())
@@ -62,6 +61,8 @@ def store(path: Path, key: str, data: Any) -> None:
     """Write ``data`` under ``key``, atomically: a reader sees the old file or the new one."""
     payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     header = MAGIC + key.encode() + b"\n" + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
+    import tempfile  # here: a build that finds nothing changed stores nothing
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:

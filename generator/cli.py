@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import build, check
+from generator.build import build
 from generator.config import load_config
 from generator.errors import BuildFailed, DatelineError
 from generator.progress import progress_bar
@@ -163,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             report = build(config, progress=progress_bar, jobs=args.jobs, use_cache=not args.no_cache)
         else:
+            from generator.check import check
+
             report = check(config, progress=progress_bar)
         for warning in report.warnings:
             print(f"{warning} (warning)", file=sys.stderr)

@@ -182,7 +182,7 @@ def test_sitemap_leaves_out_the_404_page(out: Path) -> None:
 
 def test_sitemap_becomes_an_index_past_its_url_limit(tmp_path: Path) -> None:
     config = config_for(write_site(tmp_path))
-    site, planned, _ = build.prepare(config, NOW, build._no_progress)
+    site, planned, _ = build.prepare(config, NOW, build.no_progress)
     html_pages = [page for page in planned if page.url.endswith("/")]
     split = feeds.sitemap(site, html_pages, max_urls=10)
     env = render.environment(config)

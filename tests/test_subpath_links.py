@@ -6,7 +6,8 @@ from pathlib import Path
 
 import lxml.html
 
-from generator.build import build, check
+from generator.build import build
+from generator.check import check
 from generator.config import load_config
 
 LINKING = """---
