@@ -105,13 +105,14 @@ def build(
 
     jobs = jobs or parallel.default_jobs()
     warm = session if use_cache else None
-    articles = warm.article_cache(config) if warm else incremental.ArticleCache(config, enabled=use_cache)
     # Loading, indexing and planning make hundreds of thousands of objects that live to the
     # end of the build and hold no cycles: the cyclic collector, left on, would walk them
     # again and again. It resumes for rendering, with them set aside (gc.freeze), which also
     # keeps forked workers from touching, and so copying, the parent's memory.
     gc.disable()
+    articles = None
     try:
+        articles = warm.article_cache(config) if warm else incremental.ArticleCache(config, enabled=use_cache)
         loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
         articles.save()  # parsed articles are worth keeping even when the build fails below
         if loaded.errors:
@@ -136,7 +137,8 @@ def build(
     finally:
         gc.unfreeze()  # a long-running preview frees what its next build no longer uses
         gc.enable()
-        articles.close()
+        if articles is not None:
+            articles.close()
     if use_cache:
         due = sources.next_due(loaded.articles, config, now)
         incremental.save_related(config, related)
