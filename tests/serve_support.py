@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -71,10 +71,13 @@ def sample_site(root: Path, base_url: str = "http://example.com/") -> Path:
 class Served:
     """A running ``dateline serve``; its output lines are collected as they come."""
 
-    def __init__(self, site: Path, *args: str, port: int = 0) -> None:
+    def __init__(
+        self, site: Path, *args: str, port: int = 0, launcher: Sequence[str] = ("-m", "generator")
+    ) -> None:
+        """``launcher``: what follows ``python`` to run dateline (a test may wrap it)."""
         self.site = site
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port), *args],
+            [sys.executable, *launcher, "serve", "--site", str(site), "--port", str(port), *args],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -1,4 +1,5 @@
-"""Faults: a disk that refuses writes is reported clearly and loses nothing."""
+"""Faults: a disk that refuses writes is reported clearly and loses nothing; a build killed at
+any point, inside its commit too, leaves every output file whole."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import article, build_site, generate_corpus, tree_digest, write_site
 
 
@@ -64,7 +67,9 @@ def _contents(folder: Path) -> dict[str, bytes]:
 
 def test_a_build_killed_at_any_point_leaves_every_file_whole(tmp_path: Path):
     """SIGKILL at ten moments of a build that changes most pages: the output never holds a
-    partial file, every file is the old or the new version, and the next build completes."""
+    partial file, every file is the old or the new version, and the next build completes.
+    Timed from outside, these kills land while the build reads and renders, or after it: the
+    kills inside the commit are made deterministic below."""
     site = tmp_path / "site"
     generate_corpus(site / "content", 120)
     build_site(site, search=False)
@@ -95,3 +100,146 @@ def test_a_build_killed_at_any_point_leaves_every_file_whole(tmp_path: Path):
     finished.pop(".dateline-output")
     new.pop(".dateline-output")
     assert finished == new
+
+
+# --- A build killed inside its commit ------------------------------------------------------
+#
+# The commit (output.Staging.commit) moves each changed file in with os.replace, then unlinks
+# the files this build no longer makes. A kill timed from outside rarely lands in that short
+# window, so the build below kills itself, with the real commit code running up to that
+# point: after exactly N calls of os.replace (or os.unlink) made by generator/output.py.
+
+#: Run as ``python -c KILL_AFTER CALL N build ARGS...``: dateline, SIGKILLed right after the
+#: Nth ``os.CALL`` made from generator/output.py (Path.unlink counts as its caller's).
+KILL_AFTER = """
+import os, runpy, signal, sys
+
+call, after = sys.argv[1], int(sys.argv[2])
+del sys.argv[1:3]
+real = getattr(os, call)
+made = [0]
+
+def counted(*args, **kwargs):
+    caller = sys._getframe(1)
+    while caller.f_code.co_filename.endswith("pathlib.py"):
+        caller = caller.f_back
+    result = real(*args, **kwargs)
+    if caller.f_code.co_filename.endswith(os.path.join("generator", "output.py")):
+        made[0] += 1
+        if made[0] == after:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+setattr(os, call, counted)
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
+KILLED_SITE_TOML = 'title = "Killed"\nbase_url = "http://example.com/"\nper_page = 4\nsearch = false\n'
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A site whose next build commits many moves and removals, and the two builds it lies
+    between."""
+
+    site: Path  # the site at rest: the old build in output/, edited sources
+    saved: Path  # a copy of it, to start each kill from the same place
+    old: dict[str, bytes]  # output/ of a cold build before the edits
+    new: dict[str, bytes]  # output/ of a cold build after the edits
+
+    @property
+    def moves(self) -> int:
+        return sum(1 for name, data in self.new.items() if self.old.get(name) != data)
+
+    @property
+    def removals(self) -> int:
+        return len(self.old.keys() - self.new.keys())
+
+
+@pytest.fixture(scope="module")
+def commit(tmp_path_factory: pytest.TempPathFactory) -> Commit:
+    root = tmp_path_factory.mktemp("commit")
+    site = write_site(root / "site", {"site.toml": KILLED_SITE_TOML})
+    generate_corpus(site / "content", 30)
+    _dateline(site, "--no-cache", "--output", str(root / "old"))
+    _dateline(site)  # the previous build, whose state the killed build starts from
+    articles = sorted((site / "content").rglob("*.md"))
+    for path in articles[::2]:  # new titles change article pages, listings and feeds
+        path.write_text(path.read_text(encoding="utf-8").replace('title: "', 'title: "Updated: ', 1))
+    for path in articles[1:10:4]:  # their pages, their last listing page and lone tags go stale
+        path.unlink()
+    _dateline(site, "--no-cache", "--output", str(root / "new"))
+    shutil.copytree(site, root / "saved")
+    return Commit(site, root / "saved", _contents(root / "old"), _contents(root / "new"))
+
+
+def _dateline(site: Path, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site", str(site), "--jobs", "1", *args],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+# Where to kill: after the first, a middle or the last move, or among the removals.
+KILL_POINTS = {
+    "first move": ("replace", lambda c: 1),
+    "middle move": ("replace", lambda c: c.moves // 2),
+    "last move": ("replace", lambda c: c.moves),
+    "first removal": ("unlink", lambda c: 1),
+    "middle removal": ("unlink", lambda c: c.removals // 2),
+}
+
+
+@pytest.fixture(params=list(KILL_POINTS))
+def killed(request: pytest.FixtureRequest, commit: Commit) -> tuple[str, int]:
+    """The site after a build of the edits was killed at the kill point; (call, N)."""
+    call, at = KILL_POINTS[request.param]
+    after = at(commit)
+    shutil.rmtree(commit.site)
+    shutil.copytree(commit.saved, commit.site)  # same path: the build keeps its cached state
+    result = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER, call, str(after), "build"]
+        + ["--site", str(commit.site), "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # Died by the kill, not by finishing first or failing: the commit did run up to it.
+    assert result.returncode == -signal.SIGKILL, (result.returncode, result.stderr)
+    return call, after
+
+
+def test_the_edits_make_a_commit_of_many_moves_and_removals(commit: Commit) -> None:
+    assert commit.moves >= 20 and commit.removals >= 4  # room for kills spread over both phases
+
+
+def test_a_build_killed_inside_its_commit_leaves_every_file_the_old_or_the_new(
+    commit: Commit, killed: tuple[str, int]
+) -> None:
+    call, after = killed
+    now = _contents(commit.site / "output")
+    assert ".dateline-output" in now
+    assert (commit.site / ".output.staging").is_dir()  # the commit never finished: it is beside
+    assert now.keys() <= commit.old.keys() | commit.new.keys()  # nothing staged left behind
+    for name, data in now.items():
+        assert data in (commit.old.get(name), commit.new.get(name)), name
+    # Exactly the moves made so far show (for a middle N: some files new, some still old).
+    moved = {name for name, data in now.items() if data == commit.new.get(name) != commit.old.get(name)}
+    stale = now.keys() - commit.new.keys()
+    if call == "replace":
+        assert len(moved) == after
+        assert stale == commit.old.keys() - commit.new.keys()  # nothing of the old site lost
+        assert (commit.old.keys() | moved) == now.keys()
+    else:
+        assert len(moved) == commit.moves
+        assert len(stale) == commit.removals - after
+
+
+def test_the_build_after_one_killed_inside_its_commit_equals_a_cold_build(
+    commit: Commit, killed: tuple[str, int]
+) -> None:
+    _dateline(commit.site)
+    assert _contents(commit.site / "output") == commit.new
+    assert not (commit.site / ".output.staging").exists()

@@ -38,7 +38,7 @@ REPORTS = 12  # articles in the load site; the first EDITED are rewritten during
 EDITED = 4
 LOAD_LIMIT = 20.0  # seconds the load runs at most
 REBUILDS_WANTED = 3  # the load goes on until this many rebuilds happened under it
-BULLETINS = 140  # articles in the site whose files vanish mid-build: its build takes about a second
+BULLETINS = 40  # articles in the site whose files vanish mid-build
 BUILD_LINE = re.compile(r"^\d\d:\d\d:\d\d (Built|Build failed|Copied|Sources changed)")
 SCRIPT = re.compile(rb'<script data-dateline="[^"]*">.*?</script>\n', re.S)
 
@@ -204,6 +204,43 @@ def test_a_template_failing_at_render_time_is_reported_at_its_line(
 
 # --- Files vanishing in the middle of a build --------------------------------------------
 
+#: Run as ``python -c HOLD_AFTER_LISTING GATE serve ARGS...``: dateline serve, except that
+#: while the file GATE exists a build that has just listed its articles waits, and prints a
+#: line saying so, until the test deletes GATE; then it waits for the watcher to have seen
+#: what changed meanwhile. A save takes a fraction of a second to rebuild, so deleting files
+#: "during" it by timing mostly lands before or after it; held, the build always has a list
+#: of sources that no longer exist, and the real build code goes on from there.
+HOLD_AFTER_LISTING = """
+import runpy, sys, time
+from pathlib import Path
+
+from generator import serve, sources
+
+gate = Path(sys.argv.pop(1))
+pending = []
+make_rebuilder = serve.Rebuilder.__init__
+
+def rebuilder(self, *args, **kwargs):
+    make_rebuilder(self, *args, **kwargs)
+    pending.append(self.pending)  # set by the watcher when sources change
+
+listed = sources.discover
+
+def discover(content_dir):
+    paths = listed(content_dir)
+    if gate.exists():
+        print("test: build held after listing its articles", flush=True)
+        deadline = time.monotonic() + 60
+        while gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pending[0].wait(10)
+    return paths
+
+serve.Rebuilder.__init__ = rebuilder
+sources.discover = discover
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
 
 def test_deleting_articles_and_templates_during_a_rebuild_keeps_serving(tmp_path: Path) -> None:
     site = sample_site(tmp_path / "site")
@@ -218,16 +255,24 @@ def test_deleting_articles_and_templates_during_a_rebuild_keeps_serving(tmp_path
     write_site(site, bulk)
     saved_templates = tmp_path / "templates-copy"
     shutil.copytree(site / "templates", saved_templates)
-    server = Served(site)
+    gate = tmp_path / "hold-the-next-build"  # outside the site: the watcher ignores it
+    server = Served(site, launcher=("-c", HOLD_AFTER_LISTING, str(gate)))
     try:
         for round_ in range(2):
+            gate.touch()
             save(site / "content" / "2024" / "election.md", report(1, 100 + round_))
-            time.sleep(0.3)  # the rebuild that save started is now reading and rendering
+            server.wait_for(r"^test: build held after listing its articles$")
+            held = len(server.lines)
             for n in range(0, BULLETINS, 2):
                 (site / f"content/bulk/b{n}.md").unlink()
             shutil.rmtree(site / "templates")
+            gate.unlink()
+            # The held build finds files it listed gone: it defers to the build the deletions
+            # started, rather than failing or showing an internal error.
+            server.wait_for(r"^\d\d:\d\d:\d\d Sources changed during the build; building again$")
             _settle(server)
             assert server.process.poll() is None
+            assert not [line for line in server.lines[held:] if "Build failed" in line]
             _assert_serves_a_fresh_build(server, tmp_path / f"fresh-{round_}")
             shutil.copytree(saved_templates, site / "templates")
             write_site(site, bulk)
@@ -239,6 +284,7 @@ def test_deleting_articles_and_templates_during_a_rebuild_keeps_serving(tmp_path
         assert "seen in the folder made again" in server.get("/static/style.css").text
         assert not [line for line in server.lines if "internal error" in line]
     finally:
+        gate.unlink(missing_ok=True)  # a build held when a check failed goes on, and stops
         server.stop()
 
 
