@@ -11,11 +11,11 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import cache, sources
 from generator.config import Config, theme_dir
@@ -38,10 +38,11 @@ def no_progress(stage: str, total: int) -> Callable[[], None]:
 class Report:
     articles: int
     pages: int
-    written: int
+    written: int  # files whose bytes changed
     removed: int
     seconds: float
     warnings: tuple[ContentError, ...]
+    rendered: int = 0  # pages rendered, whether or not their bytes changed
 
 
 def prepare(
@@ -124,16 +125,25 @@ def build(
         plan = plan_site(site)
         custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != theme_dir().resolve()
         templates = sources.templates_digest(config)
-        fingerprints = incremental.Fingerprints(site, templates, loaded.digests, custom_templates=custom)
+        fingerprints = incremental.Fingerprints(site, templates, loaded.digests)
         last = None
         if state is not None:
             last = warm.marks if warm and warm.marks else incremental.load_marks(config)
         marks = fingerprints.marks(plan, last)
-        env = _environment(config, templates, use_cache, warm)
-        changed = _changed(marks.fingerprints, last.fingerprints if last else {})
+        env = _environment(config, templates, use_cache, warm, note_reads=custom)
+        changed: set[str] | None = _changed(marks.fingerprints, last.fingerprints if last else {})
+        if custom:  # templates of the site's own may show more than the fingerprints cover
+            reading = fingerprints.reading_pages(plan, last)
+            changed = None if reading is None or changed is None else changed | reading
         gc.freeze()
         gc.enable()
-        written = _write(config, plan, changed, site, env, state, statics, jobs, progress, reindex_search)
+        written, rendered, reads = _write(
+            config, plan, changed, site, env, state, statics, jobs, progress, reindex_search
+        )
+        if custom:
+            kept = {} if changed is None or last is None else last.reads
+            urls = {page.url for page in plan}
+            marks = replace(marks, reads={url: r for url, r in {**kept, **reads}.items() if url in urls})
     finally:
         gc.unfreeze()  # a long-running preview frees what its next build no longer uses
         gc.enable()
@@ -164,6 +174,7 @@ def build(
         removed=written.removed,
         seconds=time.perf_counter() - started,
         warnings=loaded.warnings,
+        rendered=rendered,
     )
 
 
@@ -175,7 +186,7 @@ def _changed(fingerprints: dict[str, str], last: dict[str, str]) -> set[str]:
 def _write(
     config: Config,
     plan: list[pages.Page],
-    changed: set[str],
+    changed: set[str] | None,
     site: taxonomy.Site,
     env: jinja2.Environment,
     state: sources.State | None,
@@ -183,10 +194,11 @@ def _write(
     jobs: int,
     progress: Progress,
     reindex_search: bool,
-) -> WriteReport:
-    """Render the ``changed`` pages and those missing from the output, copy the static files
-    into a staging folder, index the search when it needs it, then move what changed into
-    the output (see output.py)."""
+) -> tuple[WriteReport, int, dict[str, tuple[int, ...]]]:
+    """Render the ``changed`` pages (None: every page) and those missing from the output,
+    copy the static files into a staging folder, index the search when it needs it, then
+    move what changed into the output (see output.py). Returns what was written, how many
+    pages were rendered, and what each of them read when ``env`` notes it."""
     from generator import search
 
     staging = Staging(config.out_dir)
@@ -195,9 +207,10 @@ def _write(
         todo = []
         for page in plan:
             relative = staging.claim(page.url)
-            if page.url in changed or not os.path.isfile(out + relative):
+            if changed is None or page.url in changed or not os.path.isfile(out + relative):
                 todo.append(page)
-        for target in render_pages(todo, site, env, staging, jobs, progress("Rendering", len(todo))):
+        staged, reads = render_pages(todo, site, env, staging, jobs, progress("Rendering", len(todo)))
+        for target in staged:
             staging.staged(target)
         for url, source in statics.items():
             staging.add_file(url, source)
@@ -210,11 +223,11 @@ def _write(
     except BaseException:
         staging.discard()
         raise
-    return staging.commit(previous=None if state is None else state.outputs)
+    return staging.commit(previous=None if state is None else state.outputs), len(todo), reads
 
 
 def _environment(
-    config: Config, templates: str, use_cache: bool, session: incremental.Session | None
+    config: Config, templates: str, use_cache: bool, session: incremental.Session | None, note_reads: bool
 ) -> jinja2.Environment:
     """The template environment: the session's while the settings and templates are the same,
     with compiled templates kept in the cache folder between builds.
@@ -224,7 +237,7 @@ def _environment(
     base URL must not be used under another."""
     from generator import render
 
-    made_for = cache.digest(repr(config), templates)
+    made_for = cache.digest(repr(config), templates, note_reads)
     if session is not None and session.environment is not None and session.environment[0] == made_for:
         return session.environment[1]
     bytecode_dir = None
@@ -238,7 +251,7 @@ def _environment(
                 elif path.is_file():
                     path.unlink(missing_ok=True)
         bytecode_dir.mkdir(parents=True, exist_ok=True)
-    env = render.environment(config, bytecode_dir)
+    env = render.environment(config, bytecode_dir, note_reads)
     if session is not None:
         session.environment = made_for, env
     return env
@@ -251,29 +264,39 @@ def render_pages(
     staging: Staging,
     jobs: int,
     tick: Callable[[], None],
-) -> Iterator[str]:
-    """Render ``todo`` over ``jobs`` processes, each staging its own files; yields the files
-    staged. Raises BuildFailed with each broken template reported once."""
+) -> tuple[list[str], dict[str, tuple[int, ...]]]:
+    """Render ``todo`` over ``jobs`` processes, each staging its own files: the files staged
+    and, when ``env`` notes them, the articles each page read (positions in
+    ``site.articles``). Raises BuildFailed with each broken template reported once."""
     from generator import parallel, render
 
     out_dir, staging_dir = staging.out_dir, staging.dir
+    reading = isinstance(env, render.ReadingEnvironment)
+    position = {a.url: i for i, a in enumerate(site.articles)} if reading else {}
 
-    def render_chunk(chunk: list[pages.Page]) -> tuple[list[str], list[tuple[Path, int, str]]]:
-        staged, errors = [], []
+    def render_chunk(chunk: list[pages.Page]) -> tuple[list[str], list[tuple[Path, int, str]], list[Any]]:
+        staged, errors, read = [], [], []
         for page in chunk:
             try:
-                data = render.render(page, env, site)
+                if reading:
+                    data, urls = render.render_reading(page, env, site)  # type: ignore[arg-type]
+                    read.append((page.url, tuple(sorted(position[url] for url in urls if url in position))))
+                else:
+                    data = render.render(page, env, site)
             except ContentError as error:
                 errors.append((error.path, error.line, error.message))
                 continue
             relative = relative_path(page.url)  # refuses a URL that would lead outside the output
             if stage(out_dir, staging_dir, relative, data):
                 staged.append(relative)
-        return staged, errors
+        return staged, errors, read
 
     errors: dict[tuple[str, int, str], ContentError] = {}
-    for chunk, (staged, failures) in parallel.run(render_chunk, todo, jobs):
-        yield from staged
+    all_staged: list[str] = []
+    reads: dict[str, tuple[int, ...]] = {}
+    for chunk, (staged, failures, read) in parallel.run(render_chunk, todo, jobs):
+        all_staged += staged
+        reads.update(read)
         for path, line, message in failures:  # one broken template fails many pages
             key = (str(path), line, message.split(" (while")[0])
             errors.setdefault(key, ContentError(path, line, message))
@@ -281,3 +304,4 @@ def render_pages(
             tick()
     if errors:
         raise BuildFailed(errors.values())
+    return all_staged, reads

@@ -18,7 +18,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -57,11 +57,15 @@ def save_related(config: Config, related: dict[str, Any] | None) -> None:
 @dataclass(frozen=True)
 class Marks:
     """What the last build rendered from: its placement (see ``Fingerprints.placement``),
-    each article's content digest, and each page's fingerprint."""
+    each article's content digest, each page's fingerprint and, for a site with templates
+    of its own, the articles each page read (see render.ReadingEnvironment)."""
 
     placement: str
     digests: Mapping[str, str]  # article source -> content digest
     fingerprints: Mapping[str, str]  # page URL -> fingerprint
+    reads: Mapping[str, tuple[int, ...]] = field(
+        default_factory=dict
+    )  # page URL -> positions in site.articles
 
 
 def load_marks(config: Config) -> Marks | None:
@@ -73,7 +77,7 @@ def load_marks(config: Config) -> Marks | None:
 
 
 def save_marks(config: Config, marks: Marks) -> None:
-    value = (marks.placement, dict(marks.digests), dict(marks.fingerprints))
+    value = (marks.placement, dict(marks.digests), dict(marks.fingerprints), dict(marks.reads))
     cache.store(config.cache_dir / FINGERPRINTS_FILE, state_key(config), value)
 
 
@@ -382,26 +386,20 @@ class Fingerprints:
 
     What a page shows is taken from the page's own context (the article, the listing, the
     term, region or period) plus the summaries the default theme shows on every page of a
-    kind (region tree, archive counts). A page of a kind this module does not know, and every
-    page of a site with templates of its own (which may show anything), depends on the whole
-    site: any change renders it again. Keep this in step with the default theme; the
-    equivalence tests (incremental build == cold build, byte for byte) fail when it drifts.
+    kind (region tree, archive counts). A page of a kind this module does not know depends
+    on the whole site: any change renders it again. A site's own templates may show more
+    than the theme does; what its pages read is noted as they render (``reading_pages``).
+    Keep this in step with the default theme; the equivalence tests (incremental build ==
+    cold build, byte for byte) fail when it drifts.
     """
 
-    def __init__(
-        self, site: Site, templates: str, digests: Mapping[str, str], custom_templates: bool
-    ) -> None:
+    def __init__(self, site: Site, templates: str, digests: Mapping[str, str]) -> None:
         self.site = site
         self.digests = digests
         self._articles: dict[str, str] = {}
         self._whole_site: str | None = None
         self.base = cache.digest(
-            cache.code_version(),
-            repr(site.config),
-            templates,
-            bool(site.authors),
-            self.whole_site() if custom_templates else "",
-            self.summary(),
+            cache.code_version(), repr(site.config), templates, bool(site.authors), self.summary()
         )
 
     def summary(self) -> Any:
@@ -445,13 +443,32 @@ class Fingerprints:
         digests = dict(self.digests)
         if last is None or last.placement != placement:
             return Marks(placement, digests, {page.url: self.of(page) for page in plan})
-        changed = [a for a in self.site.articles if last.digests.get(a.source) != digests[a.source]]
-        shows = self._showing(changed)
+        shows = self._showing([self.site.articles[i] for i in self.changed_since(last)])
         fingerprints = {}
         for page in plan:
             kept = last.fingerprints.get(page.url)
             fingerprints[page.url] = self.of(page) if kept is None or shows(page) else kept
         return Marks(placement, digests, fingerprints)
+
+    def changed_since(self, last: Marks) -> set[int]:
+        """Positions (in ``site.articles``) of the articles whose source changed since ``last``."""
+        digests = self.digests
+        return {
+            i for i, a in enumerate(self.site.articles) if last.digests.get(a.source) != digests[a.source]
+        }
+
+    def reading_pages(self, plan: Sequence[Page], last: Marks | None) -> set[str] | None:
+        """For a site with templates of its own: the pages that read an article changed since
+        ``last`` or were not rendered by it, or None when every page must render (nothing
+        noted, or articles moved, so a page may read other articles than it did)."""
+        if last is None or last.placement != self.placement or not last.reads:
+            return None
+        changed = self.changed_since(last)
+        return {
+            page.url
+            for page in plan
+            if (read := last.reads.get(page.url)) is None or not changed.isdisjoint(read)
+        }
 
     def _showing(self, articles: list[Article]) -> Callable[[Page], bool]:
         """Whether a page shows anything of ``articles`` (see ``_shows``), or may show

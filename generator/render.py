@@ -14,15 +14,48 @@ from markupsafe import Markup
 
 from generator import timeline
 from generator.config import Config, template_dirs
+from generator.content import Article
 from generator.errors import ContentError
 from generator.pages import Page
 from generator.taxonomy import MONTHS, Site
 
 
-def environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
+class ReadingEnvironment(jinja2.Environment):
+    """An environment that notes which articles a page reads while it renders.
+
+    A site's own templates may show anything of any article; rather than re-render every
+    page whenever any article changes, a build notes the articles each page read (any
+    attribute of an Article, in a template or through ``card``, ``news_article`` and
+    ``search_filters``), and the next build renders a page again when one of them changed
+    (see incremental.py). Everything else a page can show comes from the settings, the
+    templates and where articles are filed, which the fingerprints already cover.
+    """
+
+    reads: set[str] | None = None  # URLs of the articles read by the page being rendered
+
+    def note(self, article: Article) -> None:
+        if self.reads is not None:
+            self.reads.add(article.url)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is Article and self.reads is not None:
+            self.reads.add(obj.url)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(obj) is Article and self.reads is not None:
+            self.reads.add(obj.url)
+        return super().getitem(obj, argument)
+
+
+def environment(
+    config: Config, bytecode_dir: Path | None = None, note_reads: bool = False
+) -> jinja2.Environment:
     """The template environment of one build: templates are read once (a build never sees
-    them change), and compiled templates are kept in ``bytecode_dir`` for the next build."""
-    env = jinja2.Environment(
+    them change), and compiled templates are kept in ``bytecode_dir`` for the next build.
+    With ``note_reads``, a ReadingEnvironment."""
+    kind = ReadingEnvironment if note_reads else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader(template_dirs(config)),
         auto_reload=False,  # else every page rendered stats every template it uses
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
@@ -45,10 +78,20 @@ def environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Envi
     from generator.search import filters
     from generator.seo import news_article
 
+    def reading(function: Any) -> Any:
+        if not isinstance(env, ReadingEnvironment):
+            return function
+
+        def read(article: Article, *args: Any) -> Any:
+            env.note(article)
+            return function(article, *args)
+
+        return read
+
     env.globals.update(
         card=_Cards(env),
-        news_article=news_article,
-        search_filters=filters,
+        news_article=reading(news_article),
+        search_filters=reading(filters),
         json_feed=lambda feed, url: Markup(json_feed_text(feed, url)),
     )
     return env
@@ -61,12 +104,13 @@ _PLAIN_PATH = re.compile(r"/[A-Za-z0-9/._~-]*")
 
 class _Cards:
     """An article's entry in listings (``_card.html``), rendered once per build: an article
-    is listed a dozen times (home, its tags, regions and dates) and identically each time."""
+    is listed a dozen times (home, its tags, regions and dates) and identically each time.
+    In a ReadingEnvironment each page using a card is noted as reading what the card read."""
 
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self.site: Site | None = None
-        self.made: dict[tuple[str, str], Markup] = {}
+        self.made: dict[tuple[str, str], tuple[Markup, frozenset[str]]] = {}
 
     @jinja2.pass_context
     def __call__(self, context: jinja2.runtime.Context, article: Any, heading: str = "h3") -> Markup:
@@ -75,9 +119,22 @@ class _Cards:
             self.site, self.made = site, {}
         key = (article.url, heading)
         if (made := self.made.get(key)) is None:
-            values = {"article": article, "heading": heading, "site": site, "config": site.config}
-            made = self.made[key] = Markup(self.env.get_template("_card.html").render(values))
-        return made
+            made = self.made[key] = self._make(article, heading, site)
+        if isinstance(self.env, ReadingEnvironment) and self.env.reads is not None:
+            self.env.reads |= made[1]
+        return made[0]
+
+    def _make(self, article: Any, heading: str, site: Site) -> tuple[Markup, frozenset[str]]:
+        """The card and the articles it read."""
+        values = {"article": article, "heading": heading, "site": site, "config": site.config}
+        template = self.env.get_template("_card.html")
+        if not isinstance(self.env, ReadingEnvironment) or self.env.reads is None:
+            return Markup(template.render(values)), frozenset()
+        page_reads, self.env.reads = self.env.reads, {article.url}
+        try:
+            return Markup(template.render(values)), frozenset(self.env.reads)
+        finally:
+            self.env.reads = page_reads
 
 
 def site_url(config: Config, path: str) -> str:
@@ -116,6 +173,15 @@ def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:
         # template that includes itself): still the template's fault, so still reported at its
         # file and line, not as a crash.
         raise _template_error(error, page) from None
+
+
+def render_reading(page: Page, env: ReadingEnvironment, site: Site) -> tuple[bytes, set[str]]:
+    """``render`` with the URLs of the articles the page read."""
+    env.reads = set()
+    try:
+        return render(page, env, site), env.reads
+    finally:
+        env.reads = None
 
 
 def _template_error(error: Exception, page: Page) -> ContentError:

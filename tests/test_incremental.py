@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -184,6 +185,66 @@ def test_a_custom_template_edit_after_a_content_edit_matches_a_cold_build(site: 
     incremental_build(site)
     write(site / "content" / "story-005.md", article(5, body="Changed with custom templates."))
     incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
+
+
+THEME = Path(__file__).parent.parent / "templates"
+
+
+def own_template(site: Path, name: str, change: Callable[[str], str]) -> None:
+    """Give the site a template of its own: the theme's, changed."""
+    write(site / "templates" / name, change((THEME / name).read_text()))
+    incremental_build(site)
+
+
+def edited(site: Path, number: int, **changes: str) -> build.Report:
+    """Rewrite one article and build; the build must have rendered a few pages, not all."""
+    write(site / "content" / f"story-{number:03d}.md", article(number, **changes))
+    report = incremental_build(site)
+    assert 0 < report.rendered < report.pages / 3
+    return report
+
+
+def test_with_templates_of_its_own_an_edit_rerenders_only_the_pages_that_read_the_article(
+    site: Path, tmp_path: Path
+) -> None:
+    own_template(site, "base.html", lambda text: text.replace("<main", "<p class='banner'>Ours</p>\n<main"))
+    edited(site, 7, body="A rewritten first paragraph.")
+    assert "A rewritten" in (site / "output/2024/08/08/story-number-7/index.html").read_text()
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_card_of_its_own_showing_the_word_count_follows_an_edited_body(site: Path, tmp_path: Path) -> None:
+    words = "<p>{{ article.word_count }} words</p></article>"
+    own_template(site, "_card.html", lambda text: text.replace("</article>", words))
+    edited(site, 7, body="Many more words than before in this body.")
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_card_of_its_own_showing_another_article_follows_that_articles_edits(
+    site: Path, tmp_path: Path
+) -> None:
+    older = (
+        "{% if article.url in site.older %}<p>Before: {{ site.older[article.url].summary }}</p>{% endif %}"
+    )
+    own_template(site, "_card.html", lambda text: text.replace("</article>", older + "</article>"))
+    edited(site, 11, body="A new first paragraph, which is the summary its neighbour's card shows.")
+    assert_same_as_cold(site, tmp_path)
+
+
+def test_a_template_of_its_own_listing_the_latest_articles_follows_their_edits(
+    site: Path, tmp_path: Path
+) -> None:
+    latest = "<aside>{% for item in site.articles[:3] %}<p>{{ item.summary }}</p>{% endfor %}</aside>\n<main"
+    own_template(site, "base.html", lambda text: text.replace("<main", latest))
+    by_date = sorted(range(30), key=lambda n: (1 + n % 12, 1 + n % 27, n % 24))
+    edited(site, by_date[0], body="The oldest story, rewritten.")  # read by a few pages
+    write(
+        site / "content" / f"story-{by_date[-1]:03d}.md", article(by_date[-1], body="The newest, rewritten.")
+    )
+    report = incremental_build(site)
+    assert report.rendered > report.pages / 2  # every page lists it
+    assert "The newest, rewritten." in (site / "output/tags/index.html").read_text()
     assert_same_as_cold(site, tmp_path)
 
 
