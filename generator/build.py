@@ -134,7 +134,7 @@ def build(
         changed: set[str] | None = _changed(marks.fingerprints, last.fingerprints if last else {})
         if custom:  # templates of the site's own may show more than the fingerprints cover
             reading = fingerprints.reading_pages(plan, last)
-            changed = None if reading is None or changed is None else changed | reading
+            changed = None if reading is None else changed | reading
         gc.freeze()
         gc.enable()
         written, rendered, reads = _write(

@@ -63,9 +63,8 @@ class Marks:
     placement: str
     digests: Mapping[str, str]  # article source -> content digest
     fingerprints: Mapping[str, str]  # page URL -> fingerprint
-    reads: Mapping[str, tuple[int, ...]] = field(
-        default_factory=dict
-    )  # page URL -> positions in site.articles
+    # page URL -> the articles it read, as positions in site.articles
+    reads: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def load_marks(config: Config) -> Marks | None:
