@@ -56,7 +56,7 @@ def prepare(
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     site = taxonomy.index(loaded.articles, config, now)
-    return site, plan_site(site), loaded.warnings
+    return site, plan_site(site), loaded.warnings + site.warnings
 
 
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
@@ -163,7 +163,7 @@ def build(
                 due,
                 len(site.articles),
                 len(plan),
-                cache.plain_errors(loaded.warnings),
+                cache.plain_errors(loaded.warnings + site.warnings),
                 written.outputs,
             ),
         )
@@ -173,7 +173,7 @@ def build(
         written=written.written,
         removed=written.removed,
         seconds=time.perf_counter() - started,
-        warnings=loaded.warnings,
+        warnings=loaded.warnings + site.warnings,
         rendered=rendered,
     )
 

@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _summary(verb: str, report: Report) -> str:
     return (
-        f"{verb} {report.articles} articles, {report.pages} pages "
+        f"{verb} {report.articles} article{'s' * (report.articles != 1)}, {report.pages} pages "
         f"({report.written} written, {report.removed} removed) in {report.seconds:.2f}s"
     )
 

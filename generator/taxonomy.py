@@ -6,15 +6,17 @@ import bisect
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from generator.config import Config
 from generator.content import Article
+from generator.errors import ContentError
 from generator.slugs import display_name, name_key, slugify
 
 MONTHS = (
@@ -88,6 +90,7 @@ class Site:
     older: Mapping[str, Article]  # article url -> the article published before it
     newer: Mapping[str, Article]
     related: Mapping[str, tuple[Article, ...]]
+    warnings: tuple[ContentError, ...] = ()  # names written two ways (see _renamed)
 
     def tags_of(self, article: Article) -> tuple[Term, ...]:
         return tuple(self.tags[self.tag_slugs[name_key(tag)]] for tag in article.tags)
@@ -145,9 +148,17 @@ def index(
     """
     now = now or datetime.now(UTC)
     shown = newest_first(a for a in articles if config.drafts or is_published(a, now))
-    tag_slugs, tags = _terms(shown, lambda a: a.tags, config.permalinks.tag, config.names)
-    author_slugs, authors = _terms(shown, lambda a: a.authors, config.permalinks.author, config.names)
-    region_paths, regions = _regions(shown, config)
+    tag_slugs, tags, tag_warnings = _terms(
+        shown, lambda a: a.tags, config.permalinks.tag, config.names, _What("tag", config.tag_keys)
+    )
+    author_slugs, authors, author_warnings = _terms(
+        shown,
+        lambda a: a.authors,
+        config.permalinks.author,
+        config.names,
+        _What("author", config.author_keys),
+    )
+    region_paths, regions, region_warnings = _regions(shown, config)
     older = {a.url: b for a, b in zip(shown, shown[1:], strict=False)}
     newer = {b.url: a for a, b in zip(shown, shown[1:], strict=False)}
     return Site(
@@ -163,6 +174,7 @@ def index(
         older=MappingProxyType(older),
         newer=MappingProxyType(newer),
         related=MappingProxyType(_memo_related(shown, tag_slugs, region_paths, config, related_memo)),
+        warnings=(*tag_warnings, *author_warnings, *region_warnings),
     )
 
 
@@ -188,10 +200,10 @@ def _memo_related(
 
 
 def _terms(
-    articles: tuple[Article, ...], names_of, pattern: str, display: Mapping[str, str]
-) -> tuple[dict[str, str], Mapping[str, Term]]:
+    articles: tuple[Article, ...], names_of, pattern: str, display: Mapping[str, str], what: _What
+) -> tuple[dict[str, str], Mapping[str, Term], list[ContentError]]:
     """Names matched case- and normalisation-insensitively; names whose slugs collide
-    (``a b`` and ``a-b``) get distinct pages (see ``_distinct_slugs``)."""
+    (``a b`` and ``a-b``) get distinct pages (see ``_distinct_slugs``), with a warning."""
     members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
@@ -200,14 +212,57 @@ def _terms(
             members[key].append(article)
             spellings[key][name] += 1
     slugs = _distinct_slugs(members)
+    natural = {key: slugify(key) for key in slugs}
+    warnings = _renamed(slugs, natural, members, spellings, lambda slug: pattern.format(slug=slug), what)
     terms = []
     for key, slug in slugs.items():
-        # The most used spelling wins; ties go to the first in sorted order, so builds agree.
-        spelling = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
-        name = display.get(slug, spelling)
+        name = display.get(slug, _spelling(spellings[key]))
         terms.append(Term(slug, name, pattern.format(slug=slug), tuple(members[key])))
     terms.sort(key=lambda t: (name_key(t.name), t.slug))
-    return slugs, MappingProxyType({t.slug: t for t in terms})
+    return slugs, MappingProxyType({t.slug: t for t in terms}), warnings
+
+
+@dataclass(frozen=True)
+class _What:
+    """A kind of name, for messages: ``tag``, and the front-matter keys that give it."""
+
+    kind: str
+    keys: tuple[str, ...]
+
+    def line_in(self, article: Article) -> int:
+        return next((article.lines[key] for key in self.keys if key in article.lines), 1)
+
+
+def _renamed(
+    slugs: Mapping[str, str],
+    natural: Mapping[str, str],
+    members: Mapping[str, list[Article]],
+    spellings: Mapping[str, Counter[str]],
+    url_of: Callable[[str], str],
+    what: _What,
+) -> list[ContentError]:
+    """A warning for each name that did not get its own slug because another name, spelled
+    differently, slugs alike (``Middle East``, ``middle-east``): most likely one name written
+    two ways, which the writer should know before readers find two pages."""
+    holders = {slug: key for key, slug in slugs.items()}
+    warnings = []
+    for key, slug in slugs.items():
+        holder = holders.get(natural[key])
+        if slug == natural[key] or holder is None:
+            continue
+        article, other = members[key][0], members[holder][0]
+        message = (
+            f"{what.kind} '{_spelling(spellings[key])}' is at {url_of(slug)} because "
+            f"'{_spelling(spellings[holder])}' ({other.source}:{what.line_in(other)}) has "
+            f"{url_of(natural[key])}; spell them alike to make them one {what.kind}"
+        )
+        warnings.append(ContentError(Path(article.source), what.line_in(article), message))
+    return warnings
+
+
+def _spelling(counts: Counter[str]) -> str:
+    """The most used spelling of a name; ties go to the first in sorted order, so builds agree."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
 def _distinct_slugs(keys: Iterable[str]) -> dict[str, str]:
@@ -235,7 +290,9 @@ def _distinct_slugs(keys: Iterable[str]) -> dict[str, str]:
     return slugs
 
 
-def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, str], Mapping[str, Region]]:
+def _regions(
+    articles: tuple[Article, ...], config: Config
+) -> tuple[dict[str, str], Mapping[str, Region], list[ContentError]]:
     steps: dict[str, list[tuple[Place, str]]] = {}  # a region as written -> (place, segment) per depth
     spellings: dict[Place, Counter[str]] = defaultdict(Counter)
     members: dict[Place, list[Article]] = defaultdict(list)
@@ -255,6 +312,15 @@ def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, s
                     members[place].append(article)
     path_of = _region_paths(members)
     paths = {written: path_of[places[-1][0]] for written, places in steps.items()}
+    natural = {
+        place: "/".join([*path_of[place].split("/")[:-1], slugify(place.rpartition("/")[2])])
+        for place in path_of
+    }
+
+    def url_of(path: str) -> str:
+        return config.permalinks.region.format(path=path)
+
+    warnings = _renamed(path_of, natural, members, spellings, url_of, _What("region", config.region_keys))
     children: dict[str, list[str]] = defaultdict(list)
     for place in members:
         if "/" in place:
@@ -262,7 +328,7 @@ def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, s
     regions = {}
     for place in sorted(members, key=path_of.__getitem__):
         path = path_of[place]
-        spelling = min(spellings[place].items(), key=lambda item: (-item[1], item[0]))[0]
+        spelling = _spelling(spellings[place])
         written_as_slug = spelling == slugify(spelling)
         name = config.names.get(path, display_name(spelling) if written_as_slug else spelling)
         regions[path] = Region(
@@ -273,7 +339,7 @@ def _regions(articles: tuple[Article, ...], config: Config) -> tuple[dict[str, s
             children=tuple(sorted(children[path])),
             articles=tuple(members[place]),
         )
-    return paths, MappingProxyType(regions)
+    return paths, MappingProxyType(regions), warnings
 
 
 def _region_paths(places: Iterable[Place]) -> dict[Place, str]:

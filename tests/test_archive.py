@@ -209,6 +209,43 @@ def test_regions_that_differ_but_slug_alike_get_a_page_each_as_tags_do(
     ]
 
 
+def test_a_tag_written_two_ways_that_slug_alike_is_warned_about_at_its_line(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", tags="[US military]"),
+            "content/b.md": article("Two", tags="[us-military]"),
+        },
+    )
+    warnings = [str(w) for w in build_site(tmp_path).warnings]
+    assert warnings == [
+        f"{tmp_path}/content/b.md:4: tag 'us-military' is at /tags/us-military-2/ because "
+        f"'US military' ({tmp_path}/content/a.md:4) has /tags/us-military/; "
+        "spell them alike to make them one tag"
+    ]
+
+
+def test_a_region_written_two_ways_that_slug_alike_is_warned_about(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "content/a.md": article("One", region="Middle East/Iraq"),
+            "content/b.md": article("Two", region="middle-east/iraq"),
+        },
+    )
+    warnings = [str(w) for w in build_site(tmp_path).warnings]
+    assert len(warnings) == 1  # the parent only: the sub-regions are in two different parents
+    assert "region 'middle-east' is at /regions/middle-east-2/ because 'Middle East'" in warnings[0]
+
+
+def test_names_that_differ_only_in_case_are_one_name_and_warned_about_by_nobody(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {"content/a.md": article("One", tags="[ISIS]"), "content/b.md": article("Two", tags="[isis]")},
+    )
+    assert build_site(tmp_path).warnings == ()
+
+
 def test_a_region_as_deep_as_allowed_with_names_as_long_as_slugs_allow_builds(tmp_path: Path):
     names = [f"{level}" + "\U00020000" * 100 for level in range(MAX_REGION_DEPTH)]  # 237 bytes each
     write_site(tmp_path, {"content/a.md": article("Deep", region="/".join(names))})

@@ -16,7 +16,7 @@ def test_build_prints_a_one_line_summary(tmp_path: Path):
     write_site(tmp_path, {"content/a.md": article()})
     result = run_cli("build", "--site", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 1 articles, ")
+    assert result.stdout.startswith("Built 1 article, ")
     assert result.stdout.count("\n") == 1
     assert result.stderr == ""  # no progress bar when not a terminal
 
