@@ -120,6 +120,7 @@ class Bodies:
         self.folder = folder
         self.key = key
         self.config = config
+        self._markdown: Any = None  # made at the first body that must be parsed again
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest
@@ -144,8 +145,9 @@ class Bodies:
             raise SourceUnreadable.of(error) from None
         if cache.file_digest(data) != digest:
             raise DatelineError(f"{source} changed during the build; build again")
-        md = content.markdown_renderer(self.config)
-        article, _, _ = content.parse(data, Path(source), self.config, md)
+        if self._markdown is None:
+            self._markdown = content.markdown_renderer(self.config)
+        article, _, _ = content.parse(data, Path(source), self.config, self._markdown)
         if article is None:
             raise DatelineError(f"{source} changed during the build; build again")
         self.write(digest, article.body)
