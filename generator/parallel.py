@@ -8,10 +8,12 @@ process ever holds every page in memory.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -44,6 +46,34 @@ def _quiet_worker() -> None:
     gc.enable()
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while forking and deliver them afterwards.
+
+    A fork runs Python hooks in the parent (logging releases its locks there); a
+    KeyboardInterrupt raised inside one is printed as "Exception ignored" and dropped, so the
+    interrupt would be lost and the build would run on to its end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread runs signal handlers, so none can land in its forks
+        return
+    parent, caught = os.getpid(), []
+
+    def hold(signum: int, _: object) -> None:
+        if os.getpid() != parent:  # a worker not yet past its initializer: end as told
+            os._exit(128 + signum)
+        caught.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, hold) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in caught:
+            signal.raise_signal(signum)
+
+
 def _run(bounds: tuple[int, int]) -> Any:
     assert _task is not None
     return _task(_items[bounds[0] : bounds[1]])
@@ -68,7 +98,10 @@ def run(
         return
     _task, _items = task, items
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(parts)), _quiet_worker) as pool:
+        with contextlib.ExitStack() as stack:
+            with _interrupts_held():  # an interrupt held here ends the pool just made
+                context = multiprocessing.get_context("fork")
+                pool = stack.enter_context(context.Pool(min(jobs, len(parts)), _quiet_worker))
             for (start, stop), result in zip(parts, pool.imap(_run, parts), strict=True):
                 yield items[start:stop], result
     finally:

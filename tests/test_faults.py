@@ -243,3 +243,28 @@ def test_the_build_after_one_killed_inside_its_commit_equals_a_cold_build(
     _dateline(commit.site)
     assert _contents(commit.site / "output") == commit.new
     assert not (commit.site / ".output.staging").exists()
+
+
+def test_an_interrupt_while_workers_are_forked_still_stops_the_build(tmp_path: Path):
+    # A fork runs Python hooks in the parent; an interrupt landing in one must not be dropped.
+    script = tmp_path / "interrupted.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from generator import parallel\n"
+        "fired = []\n"
+        "def interrupt_once():\n"
+        "    if not fired:\n"
+        "        fired.append(True)\n"
+        "        signal.raise_signal(signal.SIGINT)\n"
+        "os.register_at_fork(after_in_parent=interrupt_once)\n"
+        "try:\n"
+        "    for _ in parallel.run(lambda chunk: time.sleep(0.01), range(400), 2):\n"
+        "        pass\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=Path(__file__).parent.parent
+    )
+    assert (result.stdout, result.stderr) == ("interrupted\n", "")
