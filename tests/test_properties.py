@@ -8,6 +8,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import markdown
+import markdown.treeprocessors
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,3 +171,41 @@ def test_brackets_in_code_blocks_are_left_alone():
         markdown_renderer(config),
     )
     assert "[" * 300 in found.body_html
+
+
+#: Text each inline pattern changes, with nothing else for another pattern to act on.
+INLINE_AT_WORK = ["a *em* b", "a **strong** b", "a _em_ b", "a __strong__ b", "a `code` b", "a \\. b",
+                  "a &copy; b", "a &#169; b", "a <b>b</b> c", "a  \nb", "a [link](https://example.org) b",
+                  "a ![alt](/a.png) b", "a [b] c\n\n[b]: /c", "a [^n] b\n\n[^n]: note", "a <a@b.org> b",
+                  "a <https://example.org> b"]  # fmt: skip
+MARKDOWN_PIECES = st.sampled_from(
+    ["word", " ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!",
+     "<", ">", "&", "&amp;", "&#38;", ";", "#", "## ", "- ", "1. ", "> ", "    ", "|", "---", ":", "{",
+     "}", "{: .x}", "[^1]", "[^1]: note", "*[HTML]: Hyper", "HTML", "```", "~~~", "<div markdown=\"1\">",
+     "</div>", "<b>", "https://example.org", "<https://example.org>", "<a@b.org>", "[a](/b)", "[a][b]",
+     "[b]: /c", "![i](/i.png)", "é", "'", '"', "--", "...",
+     *INLINE_AT_WORK]
+)  # fmt: skip
+
+
+def _rendered(body: str, md: markdown.Markdown) -> tuple[str, str]:
+    source = f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode()
+    found, errors, _ = parse(source, Path("x.md"), Config(Path("site")), md)
+    assert found is not None, errors
+    return found.body_html, found.toc_html
+
+
+OURS = markdown_renderer(Config(Path("site")))
+STOCK = markdown_renderer(Config(Path("site")))
+STOCK.treeprocessors.register(markdown.treeprocessors.InlineProcessor(STOCK), "inline", 20)
+
+
+@pytest.mark.parametrize("body", INLINE_AT_WORK)
+def test_every_inline_pattern_still_applies_to_prose_that_needs_it(body: str):
+    assert _rendered(body, OURS) == _rendered(body, STOCK)
+
+
+@settings(max_examples=400)
+@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
+def test_skipping_inline_patterns_on_plain_prose_changes_no_output(body: str):
+    assert _rendered(body, OURS) == _rendered(body, STOCK)
