@@ -137,7 +137,7 @@ def build(
             changed = None if reading is None else changed | reading
         gc.freeze()
         gc.enable()
-        written, rendered, reads = _write(
+        written, rendered, reads, shards = _write(
             config, plan, changed, site, env, state, statics, jobs, progress, reindex_search
         )
         if custom:
@@ -165,6 +165,7 @@ def build(
                 len(plan),
                 cache.plain_errors(loaded.warnings + site.warnings),
                 written.outputs,
+                shards,
             ),
         )
     return Report(
@@ -194,11 +195,12 @@ def _write(
     jobs: int,
     progress: Progress,
     reindex_search: bool,
-) -> tuple[WriteReport, int, dict[str, tuple[int, ...]]]:
+) -> tuple[WriteReport, int, dict[str, tuple[int, ...]], tuple[str, ...]]:
     """Render the ``changed`` pages (None: every page) and those missing from the output,
-    copy the static files into a staging folder, index the search when it needs it, then
+    copy the static files into a staging folder, index the search where it needs it, then
     move what changed into the output (see output.py). Returns what was written, how many
-    pages were rendered, and what each of them read when ``env`` notes it."""
+    pages were rendered, what each of them read when ``env`` notes it, and what the search
+    index's shards were made from."""
     from generator import search
 
     staging = Staging(config.out_dir)
@@ -215,15 +217,18 @@ def _write(
         for url, source in statics.items():
             staging.add_file(url, source)
         bundle = [] if state is None or reindex_search else search.bundle_files(state.outputs, config.out_dir)
+        shards: tuple[str, ...] = ()  # a bundle kept as it is may be out of date: unknown
         if config.search and bundle:
             for relative in bundle:
                 staging.keep("/" + relative)
         elif config.search:  # indexes the staged pages, so a failure leaves the output as it was
-            search.index(staging, [page.url for page in plan if page.kind == "article"])
+            urls = [page.url for page in plan if page.kind == "article"]
+            previous = None if state is None else (state.outputs, state.search_shards)
+            shards = search.index(staging, urls, config.search_shard_articles, set(staged), previous, jobs)
     except BaseException:
         staging.discard()
         raise
-    return staging.commit(previous=None if state is None else state.outputs), len(todo), reads
+    return staging.commit(previous=None if state is None else state.outputs), len(todo), reads, shards
 
 
 def _environment(

@@ -59,6 +59,8 @@ class Config:
     feed_full_content: bool = True
     #: Build the full-text search index (Pagefind) and the /search/ page.
     search: bool = True
+    #: Articles per shard of the search index: an edit re-indexes only its shard.
+    search_shard_articles: int = 1000
     #: Raw HTML in article bodies passes through (true) or is escaped (false).
     allow_html: bool = True
     #: Related articles shown under each article.
@@ -72,6 +74,8 @@ class Config:
     #: Include drafts and future-dated articles.
     drafts: bool = False
     output_dir: Path | None = None
+    #: Where the build cache lives, when not in the site folder (publishing keeps its own).
+    cache_folder: Path | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -87,7 +91,7 @@ class Config:
 
     @property
     def cache_dir(self) -> Path:
-        return self.site_dir / ".dateline-cache"
+        return self.cache_folder if self.cache_folder is not None else self.site_dir / ".dateline-cache"
 
     @property
     def out_dir(self) -> Path:
@@ -121,7 +125,7 @@ def template_dirs(config: Config) -> list[Path]:
     return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
 
 
-_TOP_LEVEL = {f.name for f in fields(Config)} - {"site_dir", "drafts", "output_dir"}
+_TOP_LEVEL = {f.name for f in fields(Config)} - {"site_dir", "drafts", "output_dir", "cache_folder"}
 
 
 def load_config(site_dir: Path, **overrides: Any) -> Config:
@@ -174,6 +178,8 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         error("timezone", f"unknown timezone '{config.timezone}' (use an IANA name like 'Europe/London')")
     if config.per_page < 1:
         error("per_page", "'per_page' must be at least 1")
+    if config.search_shard_articles < 1:
+        error("search_shard_articles", "'search_shard_articles' must be at least 1")
     if config.archive_day not in ("as-written", "site"):
         error("archive_day", '\'archive_day\' must be "as-written" or "site"')
     if urlsplit(config.base_url).scheme not in ("http", "https"):

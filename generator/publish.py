@@ -1,9 +1,12 @@
 """Publish to GitHub Pages: a production build committed onto a branch, then pushed.
 
-The model is ghp-import's: the site is built into a temporary folder and committed with git
+The model is ghp-import's: the site is built into a folder of its own and committed with git
 plumbing (``hash-object``, a temporary index, ``write-tree``, ``commit-tree``) on top of the
 branch's existing history, so publishing never checks out, stashes or touches the work tree,
-the index or the current branch. Three lessons from other deployers shape the rest:
+the index or the current branch. The folder and its build cache are kept inside the
+repository's git folder between publishes, so a publish after an edit is an incremental build
+(the same bytes as a build from scratch), not a build of the whole archive. Three lessons from
+other deployers shape the rest:
 
 - Force-pushing erases the branch's history (travis-ci #7562): the new commit's parent is the
   remote tip, the push is a plain fast-forward, and a rejection is reported, never overridden.
@@ -17,17 +20,19 @@ branch moves only after the push succeeded (or with ``push=False``).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator import __version__
+from generator import __version__, cache
 from generator.build import Progress, Report, build
 from generator.config import Config
 from generator.errors import DatelineError
@@ -136,10 +141,10 @@ def publish(
     local_tip = _tip(git, f"refs/heads/{branch}")
     parent = _parent(git, branch, target, local_tip, remote_tip)
 
-    with tempfile.TemporaryDirectory(prefix="dateline-publish-") as temp:
-        out_dir = Path(temp) / "site"  # the build stages beside it, so inside temp too
-        # No cache: the build cache lives in the site folder, and publishing leaves that untouched.
-        report = build(replace(config, output_dir=out_dir, drafts=False), now, progress, use_cache=False)
+    with _kept_build(git, config.site_dir) as kept, tempfile.TemporaryDirectory(prefix="dateline-") as temp:
+        out_dir = kept / "site"
+        production = replace(config, output_dir=out_dir, cache_folder=kept / "cache", drafts=False)
+        report = build(production, now, progress)
         files = _site_files(out_dir)
         tree, domain = _tree(git, Path(temp) / "index", out_dir, files, parent, domain)
 
@@ -157,6 +162,19 @@ def publish(
         git.run("update-ref", "-m", "dateline publish", f"refs/heads/{branch}", commit, local_tip or zero)
     count = len(files) + 1 + (domain is not None and "CNAME" not in files)
     return Published(branch, commit, parent, changed, target if push else None, pushed, count, domain, report)
+
+
+@contextlib.contextmanager
+def _kept_build(git: Git, site_dir: Path) -> Iterator[Path]:
+    """The folder publishing builds ``site_dir`` in, kept between publishes: inside the
+    repository's git folder, where it touches neither the work tree nor ``git status``. Held
+    locked, so two publishes at once take turns instead of building into one folder."""
+    git_path = Path(git.out("rev-parse", "--git-path", "dateline-publish"))
+    folder = (git.cwd / git_path) / cache.digest(str(site_dir.resolve()))
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
 
 
 def production_warnings(config: Config) -> list[str]:

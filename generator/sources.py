@@ -142,6 +142,7 @@ class State:
     pages: int
     warnings: tuple[tuple[str, int, str], ...]
     outputs: tuple[str, ...] = ()  # every file of the output, relative to it
+    search_shards: tuple[str, ...] = ()  # what each shard of the search index was made from
 
 
 def state_key(config: Config) -> str:

@@ -20,6 +20,8 @@ import lxml.html
 import pytest
 
 from generator.cli import main
+from generator.config import load_config
+from generator.publish import publish as publish_site
 
 BASE_URL = "https://example.github.io/archive/"
 
@@ -567,16 +569,47 @@ def test_published_bytes_match_a_plain_build(site: Path, remote: Path, tmp_path:
     assert publish(site) == 0
     assert main(["build", "--site", str(site), "--output", str(tmp_path / "plain")]) == 0
     published = extract(remote, "gh-pages", tmp_path / "published")
+    assert published_bytes(published) == built_bytes(tmp_path / "plain")
 
-    def digest(root: Path) -> dict[str, str]:
-        return {
-            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*")
-            if p.is_file()
-        }
 
-    plain = digest(tmp_path / "plain")
-    del plain[".dateline-output"]
-    ours = digest(published)
-    assert ours.pop(".nojekyll")
-    assert ours == plain
+def file_digests(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def published_bytes(published: Path) -> dict[str, str]:
+    digests = file_digests(published)
+    assert digests.pop(".nojekyll")
+    return digests
+
+
+def built_bytes(output: Path) -> dict[str, str]:
+    digests = file_digests(output)
+    del digests[".dateline-output"]
+    return digests
+
+
+def test_a_publish_after_an_edit_renders_only_the_pages_the_edit_changes(
+    site: Path, remote: Path, tmp_path: Path
+) -> None:
+    first = publish_site(load_config(site))
+    with (site / "content/2024/vote.md").open("a") as source:
+        source.write("\nA sentence added after the first publish.\n")
+    second = publish_site(load_config(site))
+    assert second.changed and second.pushed
+    assert 0 < second.report.rendered < first.report.rendered / 2
+    assert main(["build", "--site", str(site), "--output", str(tmp_path / "cold"), "--no-cache"]) == 0
+    published = extract(remote, "gh-pages", tmp_path / "published")
+    page = published / "2024/03/02/parliament-votes/index.html"
+    assert "A sentence added after the first publish." in page.read_text()
+    assert published_bytes(published) == built_bytes(tmp_path / "cold")
+
+
+def test_publishing_keeps_its_build_in_the_git_folder_not_the_site(site: Path, remote: Path) -> None:
+    assert publish(site) == 0
+    kept = list((site / ".git" / "dateline-publish").glob("*/site/index.html"))
+    assert len(kept) == 1
+    assert not (site / ".dateline-cache").exists()

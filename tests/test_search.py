@@ -145,3 +145,53 @@ def test_rebuilding_an_unchanged_archive_with_search_writes_nothing(tmp_path: Pa
     for _ in range(3):  # Pagefind's own filter order changes from run to run
         assert build(config, now=NOW).written == 0
     assert {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()} == first
+
+
+def _shard_sources(count: int) -> dict[str, str]:
+    return {
+        f"content/2024/story-{n}.md": f"---\ntitle: Story number {n}\ndate: 2024-05-{n + 1:02}\n---\n\nReport {n}.\n"
+        for n in range(count)
+    }
+
+
+def _bundle_bytes(out: Path) -> dict[str, bytes]:
+    files = (out / "pagefind").rglob("*")
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in files if path.is_file()}
+
+
+def test_a_large_archive_is_indexed_in_shards_the_search_page_merges(tmp_path: Path) -> None:
+    config = config_for(write_site(tmp_path, _shard_sources(8)), search=True, search_shard_articles=2)
+    build(config, now=NOW)
+    shards = sorted((config.out_dir / "pagefind").glob("shard-*"))
+    assert len(shards) == 3  # 8 articles, 2 a shard: 4 shards, the first in /pagefind/ itself
+    page = html.fromstring((config.out_dir / "search" / "index.html").read_bytes())
+    merged = page.get_element_by_id("search").get("data-merge").split()
+    assert merged == [f"/archive/pagefind/{shard.name}/" for shard in shards]
+    counts = [
+        json.loads((s / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] for s in shards
+    ]
+    first = json.loads((config.out_dir / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(counts) + first["languages"]["en"]["page_count"] == 8
+
+
+def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = tmp_path / "runs"  # the real Pagefind, each run noted
+    counting = tmp_path / "pagefind"
+    counting.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{pagefind_executable()}" "$@"\n')
+    counting.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    site = write_site(tmp_path, _shard_sources(8))
+    config = config_for(site, search=True, search_shard_articles=1)
+    build(config, now=NOW)
+    shards = len(runs.read_text().split())
+    assert shards > 1
+    with (site / "content/2024/story-5.md").open("a") as source:
+        source.write("A paragraph added later.\n")
+    build(config, now=NOW)
+    assert len(runs.read_text().split()) == shards + 1
+    cold = config_for(site, search=True, search_shard_articles=1, output_dir=tmp_path / "cold")
+    build(cold, now=NOW)
+    assert _bundle_bytes(config.out_dir) == _bundle_bytes(cold.out_dir)
+    assert len(runs.read_text().split()) == 2 * shards + 1

@@ -70,12 +70,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The built archive served at http://127.0.0.1:PORT/archive/, as if published there."""
+@pytest.fixture(scope="module", params=[1000, 1], ids=["one index", "an index in shards"])
+def archive_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The built archive served at http://127.0.0.1:PORT/archive/, as if published there; its
+    search index whole, or in shards merged by the search page."""
     root = tmp_path_factory.mktemp("browser")
     www = root / "www"
-    build_site(root, ARTICLES, search=True, output_dir=www / "archive")
+    build_site(root, ARTICLES, search=True, search_shard_articles=request.param, output_dir=www / "archive")
+    shards = list((www / "archive" / "pagefind").glob("shard-*/pagefind-entry.json"))
+    assert len(shards) == (0 if request.param == 1000 else 2)  # and the first in /pagefind/
     handler = functools.partial(_QuietHandler, directory=str(www))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

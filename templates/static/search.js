@@ -8,6 +8,7 @@
     return;
   }
   var bundle = root.dataset.bundle;
+  var shards = (root.dataset.merge || "").split(" ").filter(Boolean);
   var query = new URLSearchParams(window.location.search).get("q");
 
   function escapeHtml(text) {
@@ -28,6 +29,9 @@
     var ui = new window.PagefindUI({
       element: root,
       bundlePath: bundle,
+      mergeIndex: shards.map(function (shard) {
+        return { bundlePath: shard };
+      }),
       baseUrl: root.dataset.baseUrl,
       pageSize: 10,
       showImages: false,
