@@ -527,6 +527,10 @@ class Fingerprints:
             return len(site.articles), [self.period(p) for p in site.periods.values() if len(p.parts) < 3]
         if page.kind == "not-found" and not page.context:
             return None
+        if page.kind == "search":  # the search page names the index's shards, found by URL
+            from generator.search import shard_urls
+
+            return shard_urls(site)
         shown = []
         for name, value in sorted(page.context.items()):
             described = self._describe(value)

@@ -15,7 +15,7 @@ from lxml import html
 from generator.build import build
 from generator.cli import main
 from generator.errors import BuildFailed, DatelineError
-from generator.search import pagefind_executable
+from generator.search import pagefind_executable, shards
 
 RAID = "2024/08/31/forces-raid-desert-hideouts/"
 
@@ -195,3 +195,25 @@ def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
     build(cold, now=NOW)
     assert _bundle_bytes(config.out_dir) == _bundle_bytes(cold.out_dir)
     assert len(runs.read_text().split()) == 2 * shards + 1
+
+
+def test_the_search_page_follows_the_shards_when_an_article_moves(tmp_path: Path) -> None:
+    site = write_site(tmp_path, _shard_sources(3))
+    config = config_for(site, search=True, search_shard_articles=1)
+    build(config, now=NOW)
+    old = [f"/2024/05/{n + 1:02}/story-number-{n}/" for n in range(3)]
+    assert (config.out_dir / old[0].strip("/") / "index.html").is_file()
+    # a new slug that takes the article into a shard of its own, or out of one
+    slug = next(
+        f"moved-{n}"
+        for n in range(100)
+        if list(shards([*old[:2], f"/2024/05/03/moved-{n}/"], 1)) != list(shards(old, 1))
+    )
+    story = site / "content/2024/story-2.md"
+    story.write_text(story.read_text().replace("title:", f"slug: {slug}\ntitle:"))
+    build(config, now=NOW)
+    cold = config_for(site, search=True, search_shard_articles=1, output_dir=tmp_path / "cold")
+    build(cold, now=NOW)
+    search_page = "search/index.html"
+    assert (config.out_dir / search_page).read_bytes() == (cold.out_dir / search_page).read_bytes()
+    assert _bundle_bytes(config.out_dir) == _bundle_bytes(cold.out_dir)
