@@ -178,13 +178,22 @@ INLINE_AT_WORK = ["a *em* b", "a **strong** b", "a _em_ b", "a __strong__ b", "a
                   "a &copy; b", "a &#169; b", "a <b>b</b> c", "a  \nb", "a [link](https://example.org) b",
                   "a ![alt](/a.png) b", "a [b] c\n\n[b]: /c", "a [^n] b\n\n[^n]: note", "a <a@b.org> b",
                   "a <https://example.org> b"]  # fmt: skip
+#: Blocks of one line that each block processor other than the paragraph's takes.
+BLOCKS_AT_WORK = ["# Heading", "## Heading #", "- item", "* item", "+ item", "1. item", "12) item", "> quote",
+                  "term\n: definition", "---", "***", "___", "- - -", "a[^n]\n\n[^n]: note",
+                  "*[HTML]: Hyper Text\n\nHTML", "[a]\n\n[a]: /b", "    code", "\tcode", "|a|b|\n|-|-|\n|1|2|",
+                  "<div>raw</div>", "<div markdown=\"1\">*md*</div>", "Title\n=====", "Title\n-----",
+                  "- item\n\n    more of the item", "1. a\n\n    para in item\n2. b", "> a\nlazy line",
+                  "Para\n    not code", "x\n\n\n\ny", "```\ncode\n```", "~~~\ncode\n~~~", "==", "|x"]  # fmt: skip
+
+
 MARKDOWN_PIECES = st.sampled_from(
     ["word", " ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!",
      "<", ">", "&", "&amp;", "&#38;", ";", "#", "## ", "- ", "1. ", "> ", "    ", "|", "---", ":", "{",
      "}", "{: .x}", "[^1]", "[^1]: note", "*[HTML]: Hyper", "HTML", "```", "~~~", "<div markdown=\"1\">",
      "</div>", "<b>", "https://example.org", "<https://example.org>", "<a@b.org>", "[a](/b)", "[a][b]",
      "[b]: /c", "![i](/i.png)", "é", "'", '"', "--", "...",
-     *INLINE_AT_WORK]
+     *INLINE_AT_WORK, *BLOCKS_AT_WORK]
 )  # fmt: skip
 
 
@@ -198,10 +207,16 @@ def _rendered(body: str, md: markdown.Markdown) -> tuple[str, str]:
 OURS = markdown_renderer(Config(Path("site")))
 STOCK = markdown_renderer(Config(Path("site")))
 STOCK.treeprocessors.register(markdown.treeprocessors.InlineProcessor(STOCK), "inline", 20)
+STOCK.parser.blockprocessors.deregister("prose_paragraph")
 
 
 @pytest.mark.parametrize("body", INLINE_AT_WORK)
 def test_every_inline_pattern_still_applies_to_prose_that_needs_it(body: str):
+    assert _rendered(body, OURS) == _rendered(body, STOCK)
+
+
+@pytest.mark.parametrize("body", BLOCKS_AT_WORK)
+def test_every_block_processor_still_takes_the_blocks_that_need_it(body: str):
     assert _rendered(body, OURS) == _rendered(body, STOCK)
 
 
