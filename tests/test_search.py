@@ -217,3 +217,9 @@ def test_the_search_page_follows_the_shards_when_an_article_moves(tmp_path: Path
     search_page = "search/index.html"
     assert (config.out_dir / search_page).read_bytes() == (cold.out_dir / search_page).read_bytes()
     assert _bundle_bytes(config.out_dir) == _bundle_bytes(cold.out_dir)
+
+
+def test_a_shard_size_below_one_is_a_settings_error_at_its_line(tmp_path: Path, capsys) -> None:
+    site = write_site(tmp_path, settings="search_shard_articles = 0\n")
+    assert main(["build", "--site", str(site)]) == 1
+    assert "site.toml:4: 'search_shard_articles' must be at least 1" in capsys.readouterr().err
