@@ -527,10 +527,6 @@ class Fingerprints:
             return len(site.articles), [self.period(p) for p in site.periods.values() if len(p.parts) < 3]
         if page.kind == "not-found" and not page.context:
             return None
-        if page.kind == "search":  # the search page names the index's shards, found by URL
-            from generator.search import shard_urls
-
-            return shard_urls(site)
         shown = []
         for name, value in sorted(page.context.items()):
             described = self._describe(value)
@@ -559,7 +555,9 @@ class Fingerprints:
             return value.title, value.url, value.home, value.updated.isoformat(), articles
         if isinstance(value, (Sitemap, SitemapIndex)):
             return self.placement, self.last_changes
-        if isinstance(value, (str, dict)):
+        if isinstance(value, (str, dict)) or (
+            isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        ):
             return value  # plain data
         return None
 

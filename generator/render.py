@@ -75,7 +75,7 @@ def environment(
     )
     # Imported here: these modules build on this one's URL helpers.
     from generator.feeds import json_feed_text
-    from generator.search import filters, shard_urls
+    from generator.search import filters
     from generator.seo import news_article
 
     def reading(function: Any) -> Any:
@@ -92,7 +92,6 @@ def environment(
         card=_Cards(env),
         news_article=reading(news_article),
         search_filters=reading(filters),
-        search_shards=shard_urls,
         json_feed=lambda feed, url: Markup(json_feed_text(feed, url)),
     )
     return env

@@ -21,6 +21,7 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from generator import cache
@@ -37,10 +38,12 @@ REGION_SEPARATOR = " › "
 
 
 def plan(site: Site) -> list[Page]:
-    """The search page, when search is on."""
+    """The search page, when search is on, with the bundle of each shard it merges."""
     if not site.config.search:
         return []
-    return [Page(SEARCH_URL, "search.html", "search", "Search")]
+    return [
+        Page(SEARCH_URL, "search.html", "search", "Search", MappingProxyType({"shards": shard_urls(site)}))
+    ]
 
 
 def filters(article: Article, site: Site) -> dict[str, list[str]]:
@@ -112,9 +115,9 @@ def shards(urls: Iterable[str], per_shard: int) -> dict[str, list[str]]:
     }
 
 
-def shard_urls(site: Site) -> list[str]:
+def shard_urls(site: Site) -> tuple[str, ...]:
     """The bundle of each shard, for the search page to merge."""
-    return list(shards((a.url for a in site.articles), site.config.search_shard_articles)) or [BUNDLE_URL]
+    return tuple(shards((a.url for a in site.articles), site.config.search_shard_articles)) or (BUNDLE_URL,)
 
 
 def index(
@@ -144,9 +147,10 @@ def index(
         for bundle, shard in members.items()
     )
     old_files, old_digests = previous or ((), ())
+    old_bundles = _bundles_of(old_files)
     todo = []
     for (bundle, shard), digest in zip(members.items(), digests, strict=True):
-        files = _shard_files(old_files, bundle)
+        files = old_bundles.get(bundle, [])
         if (
             digest in old_digests
             and files
@@ -171,16 +175,16 @@ def index(
     return digests
 
 
-def _shard_files(outputs: Sequence[str], bundle: str) -> list[str]:
-    """The output files of the shard at ``bundle`` (the first shard's exclude the others')."""
-    prefix = bundle.lstrip("/")
-    nested = f"{BUNDLE_URL.lstrip('/')}shard-"
-    return [
-        relative
-        for relative in outputs
-        if relative.startswith(prefix)
-        and (prefix != BUNDLE_URL.lstrip("/") or not relative.startswith(nested))
-    ]
+def _bundles_of(outputs: Sequence[str]) -> dict[str, list[str]]:
+    """The search bundle's output files (relative paths) by the URL of their shard's bundle."""
+    first = BUNDLE_URL.lstrip("/")
+    found: dict[str, list[str]] = {}
+    for relative in outputs:
+        if relative.startswith(first):
+            folder, _, inner = relative[len(first) :].partition("/")
+            bundle = f"{BUNDLE_URL}{folder}/" if inner and folder.startswith("shard-") else BUNDLE_URL
+            found.setdefault(bundle, []).append(relative)
+    return found
 
 
 def _index_shard(
