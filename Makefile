@@ -63,7 +63,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Dateline against Hugo on generated archives (needs ../shared/bench/); see README, Speed.
+# Dateline against Hugo on generated archives (benchmarks/gen_corpus.py); see README, Speed.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

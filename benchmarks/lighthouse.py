@@ -26,7 +26,7 @@ from generator.build import build, prepare  # noqa: E402
 from generator.config import load_config  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
-GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = ROOT / "benchmarks" / "gen_corpus.py"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "

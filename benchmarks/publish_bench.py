@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/publish_bench.py [N]     (default N = 2000 articles)
 
-Builds a corpus with ../shared/bench/gen_corpus.py (or $DATELINE_CORPUS_SCRIPT) in a
+Builds a corpus with benchmarks/gen_corpus.py (or $DATELINE_CORPUS_SCRIPT) in a
 temporary git repository with a local bare remote, then times a plain build, a first publish,
 a publish of unchanged output, and a publish after one article changed.
 """
@@ -20,11 +20,7 @@ from generator.build import build
 from generator.config import load_config
 from generator.publish import publish
 
-CORPUS = Path(
-    os.environ.get(
-        "DATELINE_CORPUS_SCRIPT", Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_corpus.py"
-    )
-)
+CORPUS = Path(os.environ.get("DATELINE_CORPUS_SCRIPT", Path(__file__).resolve().parent / "gen_corpus.py"))
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -5,8 +5,8 @@
     .venv/bin/python benchmarks/run.py --sizes 3000 10000 --repeat 3
     .venv/bin/python benchmarks/run.py --sizes 100000 --repeat 1 --no-hugo
 
-Archives come from ``../shared/bench/gen_corpus.py`` (relative to the repository root; the
-plain flavor for Dateline, ``--flavor hugo`` with the peer site in ``../shared/bench/peers/hugo/``
+Archives come from ``benchmarks/gen_corpus.py`` (the project's own synthetic archives; the
+plain flavor for Dateline, ``--flavor hugo`` with the peer site in ``benchmarks/peers/hugo/``
 for Hugo), so both tools build the same articles. Runs alternate Dateline, Hugo, Dateline...
 so a change in machine load hits both. Each figure is the median of ``--repeat`` runs;
 peak memory is the largest resident set of any one process of the build (as
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
+BENCH = ROOT / "benchmarks"
 
 
 @dataclass
@@ -76,9 +76,9 @@ def hugo_binary() -> str:
 
 
 def generate(work: Path, count: int, with_hugo: bool) -> tuple[Path, Path | None]:
-    generator = SHARED / "gen_corpus.py"
+    generator = BENCH / "gen_corpus.py"
     if not generator.is_file():
-        sys.exit(f"{generator} not found: the benchmark needs ../shared/bench/ beside the repository")
+        sys.exit(f"{generator} not found")
     site = work / f"dateline-{count}"
     if not (site / "content").is_dir():
         print(f"generating {count} articles for Dateline...", flush=True)
@@ -92,8 +92,8 @@ def generate(work: Path, count: int, with_hugo: bool) -> tuple[Path, Path | None
         subprocess.run(
             [sys.executable, str(generator), str(peer), str(count), "--flavor", "hugo"], check=True
         )
-        shutil.copy(SHARED / "peers" / "hugo" / "hugo.toml", peer / "hugo.toml")
-        shutil.copytree(SHARED / "peers" / "hugo" / "layouts", peer / "layouts", dirs_exist_ok=True)
+        shutil.copy(BENCH / "peers" / "hugo" / "hugo.toml", peer / "hugo.toml")
+        shutil.copytree(BENCH / "peers" / "hugo" / "layouts", peer / "layouts", dirs_exist_ok=True)
     return site, peer
 
 
@@ -170,7 +170,7 @@ def bench(
     run("one-article edit", article_edit)
     run("template edit", template_edit)
     if peer is not None and base_peer is not None:  # leave the peer's template as generated
-        shutil.copy(SHARED / "peers" / "hugo" / "layouts" / "baseof.html", base_peer)
+        shutil.copy(BENCH / "peers" / "hugo" / "layouts" / "baseof.html", base_peer)
     return results
 
 

@@ -4,7 +4,7 @@ and what one query downloads.
 
     .venv/bin/python benchmarks/search_index.py [N] [--keep DIR]
 
-Generates N articles (default 10,000) with ../shared/bench/gen_corpus.py, builds them cold with
+Generates N articles (default 10,000) with benchmarks/gen_corpus.py, builds them cold with
 search on, and prints the figures. CPU times are printed beside wall times because on a
 shared machine the wall clock says more about the neighbours than about Dateline.
 """
@@ -25,7 +25,7 @@ from generator.build import build
 from generator.config import load_config
 
 HERE = Path(__file__).parent
-GEN_CORPUS = HERE.resolve().parent.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = HERE.resolve() / "gen_corpus.py"
 
 
 def cpu_seconds(who: int) -> float:

@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/serve_latency.py [--sizes 1000 10000] [--edits 7]
 
-For each archive size: generate a synthetic archive (``/work/shared/bench/gen_corpus.py``,
+For each archive size: generate a synthetic archive (``benchmarks/gen_corpus.py``,
 or ``--corpus``), start ``dateline serve`` on it, open one article in Chromium, then save that
 article ``--edits`` times, each with a new sentence, and time from just before the save
 until the sentence is on the page (``wait_for_function`` polling every animation frame).
@@ -32,7 +32,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
-GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = REPO / "benchmarks" / "gen_corpus.py"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",

@@ -5,7 +5,7 @@
 Builds the sample site (site.toml, content/) into a temporary folder, serves it on
 127.0.0.1 and saves home.png, article.png, region.png and archive.png at 1280 px wide
 (and *-dark.png in dark mode for the home page), plus article-phone.png at 390 px; with
-the synthetic corpus generator beside the repository (../shared/bench/gen_corpus.py), also
+the project's synthetic corpus generator (benchmarks/gen_corpus.py), also
 archive-generated.png and year-generated.png of a 300-article archive.
 """
 
@@ -25,7 +25,7 @@ from generator.build import build, prepare  # noqa: E402
 from generator.config import load_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = ROOT / "benchmarks" / "gen_corpus.py"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run",
@@ -61,15 +61,14 @@ def main(out: Path) -> None:
             "archive": ("/archive/", "light", 1280),
         }
         shoot(ROOT, Path(tmp) / "sample", shots, out)
-        if GEN_CORPUS.is_file():
-            generated = Path(tmp) / "generated"
-            subprocess.run([sys.executable, str(GEN_CORPUS), str(generated / "content"), "300"], check=True)
-            (generated / "site.toml").write_text('title = "A Generated Archive"\n', encoding="utf-8")
-            shots = {
-                "archive-generated": ("/archive/", "light", 1280),
-                "year-generated": ("/2023/", "dark", 1280),
-            }
-            shoot(generated, generated / "output", shots, out)
+        generated = Path(tmp) / "generated"
+        subprocess.run([sys.executable, str(GEN_CORPUS), str(generated / "content"), "300"], check=True)
+        (generated / "site.toml").write_text('title = "A Generated Archive"\n', encoding="utf-8")
+        shots = {
+            "archive-generated": ("/archive/", "light", 1280),
+            "year-generated": ("/2023/", "dark", 1280),
+        }
+        shoot(generated, generated / "output", shots, out)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ settings.register_profile("dateline", deadline=None)
 settings.load_profile("dateline")
 
 REPO = Path(__file__).resolve().parent.parent
-GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+GEN_CORPUS = REPO / "benchmarks" / "gen_corpus.py"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
