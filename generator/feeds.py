@@ -141,9 +141,14 @@ class _Entries:
             updated=article.updated or article.date,
             summary=clean(article.summary),
             content_html=clean(content),
-            authors=tuple(clean(author.name) for author in site.authors_of(article)),
-            tags=tuple(Link(clean(t.name), absolute_url(config, t.url)) for t in site.tags_of(article)),
-            regions=tuple(Link(clean(r.name), absolute_url(config, r.url)) for r in site.regions_of(article)),
+            # An entry is in the feed of each of its tags and regions: it names a bounded few.
+            authors=tuple(clean(author.name) for author in site.listed_authors_of(article)),
+            tags=tuple(
+                Link(clean(t.name), absolute_url(config, t.url)) for t in site.listed_tags_of(article)
+            ),
+            regions=tuple(
+                Link(clean(r.name), absolute_url(config, r.url)) for r in site.listed_regions_of(article)
+            ),
         )
         self.made[article.url] = entry
         return entry

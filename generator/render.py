@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,12 +14,34 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from generator import timeline
+from generator import sources, timeline
 from generator.config import Config, template_dirs
 from generator.content import Article
 from generator.errors import ContentError
 from generator.pages import Page
 from generator.taxonomy import MONTHS, Site
+
+
+class TemplateLoader(jinja2.FileSystemLoader):
+    """The site's templates over the theme's, file by file, reading only the files
+    ``sources.find_templates`` lists: a symlink that leads out of the site folder is skipped
+    (the build warns), and the theme's template of that name is used instead."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(template_dirs(config))
+        self.listed = {str(path) for path in sources.find_templates(config)[0]}
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if filename in self.listed:
+                with open(filename, encoding=self.encoding) as file:
+                    # Never reloaded (auto_reload is off): an edit makes a new environment.
+                    return file.read(), os.path.normpath(filename), lambda: True
+        raise jinja2.TemplateNotFound(template)
 
 
 class ReadingEnvironment(jinja2.Environment):
@@ -56,7 +80,7 @@ def environment(
     With ``note_reads``, a ReadingEnvironment."""
     kind = ReadingEnvironment if note_reads else jinja2.Environment
     env = kind(
-        loader=jinja2.FileSystemLoader(template_dirs(config)),
+        loader=TemplateLoader(config),
         auto_reload=False,  # else every page rendered stats every template it uses
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,  # every extension, .txt and .xml too: front matter is never markup
@@ -148,6 +172,14 @@ def site_url(config: Config, path: str) -> str:
 
 
 def absolute_url(config: Config, path: str) -> str:
+    """A site path as an absolute URL under the base URL: ``/a/`` ->
+    ``https://example.org/archive/a/``. A URL written absolute (an ``image:`` on a CDN) is
+    kept as written, and a protocol-relative one (``//cdn.example.com/p.jpg``) takes the
+    base URL's scheme, as a page served from there would read it."""
+    if path.startswith("//"):
+        return f"{urlsplit(config.base_url).scheme}:{path}"
+    if not path.startswith("/") and urlsplit(path).scheme:
+        return path
     return config.origin + site_url(config, path)
 
 

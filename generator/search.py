@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -48,7 +49,8 @@ def plan(site: Site) -> list[Page]:
 
 def filters(article: Article, site: Site) -> dict[str, list[str]]:
     """The values an article is found under: its tags, its regions with every parent region
-    (a search filtered to Iraq finds Anbar too, as the region pages do), and its year."""
+    (a search filtered to Iraq finds Anbar too, as the region pages do), and its year; each
+    written as Pagefind must be handed it (``pagefind_filter_text``)."""
     regions: dict[str, None] = {}  # ordered set
     for region in site.regions_of(article):
         names = [step.name for step in site.breadcrumbs(region)]
@@ -59,7 +61,21 @@ def filters(article: Article, site: Site) -> dict[str, list[str]]:
         "region": list(regions),
         "year": [str(article.day.year)],
     }
-    return {name: values for name, values in found.items() if values}
+    return {name: [pagefind_filter_text(v) for v in values] for name, values in found.items() if values}
+
+
+def pagefind_filter_text(name: str) -> str:
+    """A filter value as a template writes it (autoescaped) for Pagefind to show ``name``.
+
+    Pagefind's default interface inserts filter values as HTML (``{@html}`` in its
+    filters.svelte, unlike titles and metadata, which it inserts as text), and Pagefind 1.5
+    decodes the entities of a filter's text twice while indexing: once as HTML, then again as a
+    filter value (Pagefind #459, #499). So a tag named ``<img src=x onerror=...>`` ran as
+    script on /search/. The value is the name escaped twice: the template's escaping is undone
+    by the HTML parser, the second by the filter decoding, and the third is what the interface
+    reads as HTML. Should a later Pagefind decode once, names show their ``&lt;`` rather than
+    turn into markup."""
+    return html.escape(html.escape(name, quote=False), quote=False)
 
 
 def pagefind_executable() -> Path:

@@ -17,7 +17,13 @@ from typing import Any
 from generator.config import Config
 from generator.content import Article
 from generator.errors import ContentError
-from generator.slugs import display_name, name_key, slugify
+from generator.slugs import date_segments, display_name, name_key, slugify
+
+#: The most of an article's tags, regions or authors a listing card or a feed entry names. An
+#: article is listed on the page and in the feed of each of its tags and regions, so naming
+#: all of them in each would grow with the square of their number (one article with 10,000
+#: tags made 13 GB of pages and feeds); the article's own page names them all.
+LISTED_NAMES = 10
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -100,6 +106,18 @@ class Site:
 
     def regions_of(self, article: Article) -> tuple[Region, ...]:
         return tuple(self.regions[self.region_paths[region]] for region in article.regions)
+
+    def listed_tags_of(self, article: Article) -> tuple[Term, ...]:
+        """The tags a listing card or a feed entry names: the first ``LISTED_NAMES`` written."""
+        return tuple(self.tags[self.tag_slugs[name_key(tag)]] for tag in article.tags[:LISTED_NAMES])
+
+    def listed_authors_of(self, article: Article) -> tuple[Term, ...]:
+        """The authors a feed entry names: the first ``LISTED_NAMES`` written."""
+        return tuple(self.authors[self.author_slugs[name_key(a)]] for a in article.authors[:LISTED_NAMES])
+
+    def listed_regions_of(self, article: Article) -> tuple[Region, ...]:
+        """The regions a listing card or a feed entry names: the first ``LISTED_NAMES`` written."""
+        return tuple(self.regions[self.region_paths[region]] for region in article.regions[:LISTED_NAMES])
 
     def breadcrumbs(self, region: Region) -> tuple[Region, ...]:
         """The region's ancestors from the top down, ending with the region itself."""
@@ -369,7 +387,7 @@ def _periods(articles: tuple[Article, ...]) -> Mapping[tuple[int, ...], Period]:
             members[parts].append(article)
     periods = {}
     for parts in sorted(members, reverse=True):
-        url = "/" + "".join(f"{part:02d}/" for part in parts)
+        url = "/" + "".join(f"{segment}/" for segment in date_segments(*parts))
         periods[parts] = Period(parts, url, tuple(members[parts]))
     return MappingProxyType(periods)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import article, build_site, links, page, write_site
 
 from generator.config import Config
-from generator.content import markdown_renderer, parse
+from generator.content import MANY_NAMES, markdown_renderer, parse
 
 
 def parse_text(text: str | bytes, **settings: object):
@@ -155,3 +155,43 @@ def test_files_in_any_nesting_with_both_extensions_are_articles(tmp_path: Path):
     home = links(page(tmp_path, "/"))
     assert "/2024/08/31/first/" in home
     assert "/2024/08/31/second/" in home
+
+
+def test_numbers_and_words_in_name_lists_are_kept_as_written():
+    found, warnings = parse_text(
+        article(tags="[2024, 0x1F, 1.50, true, 2024-01-01]", region="[0x1F]", authors="[007, 1e3]")
+    )
+    assert found.tags == ("2024", "0x1F", "1.50", "true", "2024-01-01")
+    assert found.regions == ("0x1F",)
+    assert found.authors == ("007", "1e3")
+    assert warnings == []
+
+
+def test_an_empty_item_in_a_name_list_is_left_out_with_a_warning_at_its_line():
+    found, warnings = parse_text(article(tags="\n  - isis\n  - ~\n  -", author="[null, Ana Silva]"))
+    assert found.tags == ("isis",)
+    assert found.authors == ("Ana Silva",)
+    assert [str(w) for w in warnings] == [
+        "content/a.md:6: 'tags' has an empty item (~, null or a bare '-'); it is left out",
+        "content/a.md:7: 'tags' has an empty item (~, null or a bare '-'); it is left out",
+        "content/a.md:8: 'author' has an empty item (~, null or a bare '-'); it is left out",
+    ]
+
+
+def test_names_differing_only_in_case_are_one_name_on_an_article():
+    found, _ = parse_text(article(tags="[ISIS, isis, Isis]"))
+    assert found.tags == ("ISIS",)
+
+
+def test_more_tags_than_an_article_plausibly_has_warns_at_the_tags_line():
+    many = ", ".join(f"t{n}" for n in range(MANY_NAMES + 1))
+    _, warnings = parse_text(article(tags=f"[{many}]"))
+    assert [str(w) for w in warnings] == [
+        f"content/a.md:4: {MANY_NAMES + 1} tags on one article; more than {MANY_NAMES} is most likely a "
+        "mistake (each gets a page of its own, and listings and feeds show only the first few)"
+    ]
+
+
+def test_as_many_tags_as_allowed_build_without_a_warning():
+    _, warnings = parse_text(article(tags="[" + ", ".join(f"t{n}" for n in range(MANY_NAMES)) + "]"))
+    assert warnings == []

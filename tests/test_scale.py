@@ -16,7 +16,7 @@ from conftest import GEN_CORPUS, article, build_site, page, write_site
 
 from generator import pages, render
 from generator.config import Config
-from generator.content import Article, Body
+from generator.content import MAX_ARTICLE_BYTES, Article, Body
 from generator.taxonomy import index
 
 COUNT = 50_000
@@ -46,13 +46,13 @@ def test_a_tag_with_50000_articles_paginates_completely_and_in_order(tmp_path: P
     assert 'rel="next"' not in last
 
 
-def test_a_10_mb_article_builds(tmp_path: Path):
+def test_an_article_of_the_largest_size_allowed_builds(tmp_path: Path):
     paragraph = "The ministry said officials had been suspended pending the outcome of an inquiry. " * 10
-    body = "\n\n".join([paragraph] * (10_000_000 // len(paragraph)))
+    body = "\n\n".join([paragraph] * ((MAX_ARTICLE_BYTES - 100) // (len(paragraph) + 2)))
     write_site(tmp_path, {"content/long.md": article("Long read", body=body)})
     build_site(tmp_path)
     text = (tmp_path / "output/2024/08/31/long-read/index.html").read_text()
-    assert len(text) > 10_000_000
+    assert len(text) > MAX_ARTICLE_BYTES * 0.95
     assert page(tmp_path, "/").findtext(".//main//h3/a") == "Long read"
 
 
@@ -110,3 +110,26 @@ def test_a_100000_article_archive_builds_and_rebuilds_in_bounded_memory(
         )
     # Rendered pages are never all held at once: what grows is the articles' own data.
     assert cold_mb < 2048 and edit_mb < 2048
+
+
+def _output_of(count: int, key: str, site: Path) -> tuple[int, int, int]:
+    """Build one article with ``count`` names under ``key``, then a second article under the
+    first name: the whole output's bytes, and those of the first name's page and feed."""
+    names = ", ".join(f"name{n}" for n in range(count))
+    write_site(site, {"content/a.md": article("Many names", **{key: f"[{names}]"})})
+    build_site(site, search=False)
+    out = site / "output"
+    folder = out / ("tags" if key == "tags" else "regions") / "name0"
+    total = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+    return total, (folder / "index.html").stat().st_size, (folder / "feed.xml").stat().st_size
+
+
+@pytest.mark.parametrize("key", ["tags", "regions"])
+def test_output_grows_linearly_with_the_names_on_one_article(tmp_path: Path, key: str):
+    # The article is listed on the page and in the feed of each of its names: were each to
+    # name all the others, 10,000 tags would make 13 GB.
+    small_total, small_page, small_feed = _output_of(100, key, tmp_path / "small")
+    large_total, large_page, large_feed = _output_of(1000, key, tmp_path / "large")
+    assert large_page - small_page <= 8  # "and 90 more" becomes "and 990 more"
+    assert large_feed == small_feed
+    assert large_total < 12 * small_total  # ten times the names, about ten times the bytes

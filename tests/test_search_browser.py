@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from archive_site import build_site
@@ -65,9 +67,52 @@ ARTICLES = {
 }
 
 
+# Each name carries markup that, inserted as HTML, would run script naming where it came
+# from; the search page must show it as the text it is.
+HOSTILE = "<img src=x onerror=window.pwned='{}'>"
+HOSTILE_ARTICLES = {
+    "content/2024/curfew.md": f"""\
+        ---
+        title: "Curfew {HOSTILE.format("title")} a<b & c"
+        date: 2024-05-01T10:00:00+02:00
+        region: "Coast {HOSTILE.format("region")}/a<b"
+        tags: ["{HOSTILE.format("tag")}", "a<b", "x &amp; y"]
+        author: "{HOSTILE.format("author")} Correspondent"
+        ---
+
+        A curfew was declared as the storm neared the coast.
+        """,
+    "content/2024/storm.md": """\
+        ---
+        title: "Storm reaches the coast"
+        date: 2024-05-02T10:00:00+02:00
+        region: coast
+        tags: [weather]
+        ---
+
+        The storm reached the coast overnight, days after the curfew.
+        """,
+}
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # keep test output readable
         pass
+
+
+@contextlib.contextmanager
+def serving(www: Path) -> Iterator[str]:
+    """``www`` served over HTTP; yields the URL of its /archive/ folder."""
+    handler = functools.partial(_QuietHandler, directory=str(www))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module", params=[1000, 1], ids=["one index", "an index in shards"])
@@ -79,16 +124,18 @@ def archive_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     build_site(root, ARTICLES, search=True, search_shard_articles=request.param, output_dir=www / "archive")
     shards = list((www / "archive" / "pagefind").glob("shard-*/pagefind-entry.json"))
     assert len(shards) == (0 if request.param == 1000 else 2)  # and the first in /pagefind/
-    handler = functools.partial(_QuietHandler, directory=str(www))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(www) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An archive whose front matter carries markup in every name the search page shows."""
+    root = tmp_path_factory.mktemp("hostile")
+    www = root / "www"
+    build_site(root, HOSTILE_ARTICLES, search=True, output_dir=www / "archive")
+    with serving(www) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +222,43 @@ def test_a_year_filter_narrows_the_results(page: Page, archive_url: str) -> None
 def test_a_query_in_the_address_is_searched_on_arrival(page: Page, archive_url: str) -> None:
     page.goto(archive_url + "search/?q=budget")
     expect(page.locator(".pagefind-ui__result-link")).to_have_text(["Parliament passes the budget"])
+
+
+def no_script_ran(page: Page) -> None:
+    """Nothing from the content became markup: no element of it, no script of it."""
+    expect(page.locator("#search img")).to_have_count(0)  # the theme shows no result images
+    assert page.evaluate("window.pwned ?? null") is None
+
+
+def test_markup_in_tag_and_region_names_shows_as_text_in_the_filters(page: Page, hostile_url: str) -> None:
+    search(page, hostile_url, "curfew")
+    expect(page.locator(".pagefind-ui__result")).to_have_count(2)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Tag").click()
+    page.locator("summary.pagefind-ui__filter-name", has_text="Region").click()
+    labels = page.locator(".pagefind-ui__filter-label")
+    expect(labels.filter(has_text=HOSTILE.format("tag"))).to_have_text([HOSTILE.format("tag") + " (1)"])
+    expect(labels.filter(has_text="x &amp; y")).to_have_text(["x &amp; y (1)"])
+    expect(labels.filter(has_text=HOSTILE.format("region"))).to_have_text(
+        [f"Coast {HOSTILE.format('region')} (1)", f"Coast {HOSTILE.format('region')} › a<b (1)"]
+    )
+    no_script_ran(page)
+
+
+def test_a_filter_on_a_name_with_markup_characters_narrows_the_results(page: Page, hostile_url: str) -> None:
+    search(page, hostile_url, "curfew")
+    expect(page.locator(".pagefind-ui__result")).to_have_count(2)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Tag").click()
+    page.get_by_label("a<b (1)", exact=True).check()
+    expect(page.locator(".pagefind-ui__result")).to_have_count(1)
+    assert result_titles(page) == [f"Curfew {HOSTILE.format('title')} a<b & c"]
+
+
+def test_markup_in_titles_and_bylines_shows_as_text_in_the_results(page: Page, hostile_url: str) -> None:
+    search(page, hostile_url, "correspondent")
+    expect(page.locator(".pagefind-ui__result-link")).to_have_text(
+        [f"Curfew {HOSTILE.format('title')} a<b & c"]
+    )
+    expect(page.locator(".pagefind-ui__result-excerpt")).to_contain_text(
+        f"{HOSTILE.format('author')} Correspondent"
+    )
+    no_script_ran(page)

@@ -105,6 +105,29 @@ def test_article_image_becomes_a_large_preview(tmp_path: Path) -> None:
     assert meta(head, "twitter:card") == ["summary_large_image"]
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("https://cdn.example.com/p.jpg", "https://cdn.example.com/p.jpg"),
+        ("http://cdn.example.com/p.jpg?w=1200&h=630", "http://cdn.example.com/p.jpg?w=1200&h=630"),
+        ("//cdn.example.com/p.jpg", "https://cdn.example.com/p.jpg"),
+    ],
+    ids=["absolute", "absolute with a query", "protocol-relative"],
+)
+def test_article_image_on_another_host_keeps_its_url(tmp_path: Path, written: str, expected: str) -> None:
+    files = {"content/a.md": f'---\ntitle: Flood\ndate: 2024-01-01\nimage: "{written}"\n---\n\nx\n'}
+    out = build_site(tmp_path, files)
+    page = next(out.glob("2024/01/01/*/index.html"))
+    assert meta(head_of(page), "og:image") == [expected]
+    scripts = head_of(page).xpath('//script[@type="application/ld+json"]')
+    assert json.loads(scripts[0].text)["image"] == [expected]
+
+
+def test_site_image_on_another_host_keeps_its_url(tmp_path: Path) -> None:
+    out = build_site(tmp_path, settings='[extra]\nimage = "https://cdn.example.com/site.png"\n')
+    assert meta(head_of(out / "index.html"), "og:image") == ["https://cdn.example.com/site.png"]
+
+
 def test_listing_pages_are_websites_not_articles(out: Path) -> None:
     head = head_of(out / "tags" / "floods" / "index.html")
     assert meta(head, "og:type") == ["website"]

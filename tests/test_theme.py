@@ -193,3 +193,25 @@ def test_an_article_without_a_region_has_a_dateline_of_its_date_alone(tmp_path):
     tree = page(tmp_path, "/2024/01/02/nowhere-in-particular/")
     assert text(tree.find_class("dateline")[0]) == "2 January 2024"
     assert not tree.xpath("//nav[@aria-label='Region']")
+
+
+def _many_names_site(root: Path) -> Path:
+    tags = ", ".join(f"tag{n}" for n in range(25))
+    regions = ", ".join(f"place{n}" for n in range(12))
+    write_site(root, {"content/a.md": article("Many names", tags=f"[{tags}]", regions=f"[{regions}]")})
+    build_site(root, search=False)
+    return root
+
+
+def test_a_listing_names_an_articles_first_ten_tags_and_regions_and_counts_the_rest(tmp_path):
+    card = page(_many_names_site(tmp_path), "/tags/tag20/").find_class("listing-item")[0]
+    assert [text(a) for a in card.find_class("tags")[0].iter("a")] == [f"tag{n}" for n in range(10)]
+    assert text(card.find_class("more")[0]) == "and 15 more"
+    dateline = text(card.find_class("dateline")[0])
+    assert dateline == ", ".join(f"Place{n}" for n in range(10)) + " and 2 more — 31 August 2024"
+
+
+def test_an_article_page_names_all_its_tags_and_regions(tmp_path):
+    tree = page(_many_names_site(tmp_path), "/2024/08/31/many-names/")
+    assert [text(a) for a in tree.find_class("article-footer")[0].iter("a")] == [f"tag{n}" for n in range(25)]
+    assert len(tree.find_class("dateline")[0].find_class("dateline-region")) == 12
