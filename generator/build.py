@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from generator import cache, sources
 from generator.config import Config, theme_dir
 from generator.errors import BuildFailed, ContentError
-from generator.output import Staging, WriteReport, check_output_dir, relative_path, stage
+from generator.output import Staging, WriteReport, build_lock, check_output_dir, relative_path, stage
 
 if TYPE_CHECKING:
     import jinja2
@@ -51,12 +51,12 @@ def prepare(
     """Load, index and plan; raises BuildFailed with every content error."""
     from generator import content, taxonomy
 
-    paths = sources.discover(config.content_dir)
-    loaded = content.load(config, progress("Reading", len(paths)))
+    found = sources.find(config)
+    loaded = content.load(config, progress("Reading", len(found.articles)))
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     site = taxonomy.index(loaded.articles, config, now)
-    return site, plan_site(site), loaded.warnings + site.warnings
+    return site, plan_site(site), found.skipped + loaded.warnings + site.warnings
 
 
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
@@ -66,7 +66,7 @@ def plan_site(site: taxonomy.Site) -> list[pages.Page]:
 
     plan = pages.plan(site) + search.plan(site)
     plan += feeds.plan(site, plan)
-    pages.check_urls(plan)
+    pages.check_urls(plan, site.config)
     return plan
 
 
@@ -89,17 +89,32 @@ def build(
     first build) the previous search index is kept as it is when there is one: Pagefind
     indexes the whole archive at once, seconds that an editor waiting on a save should not pay.
     A ``session`` keeps parsed articles and compiled templates in memory between builds.
+    A second build of the site started meanwhile waits for this one to finish.
     """
     started = time.perf_counter()
+    check_output_dir(config)
+    with build_lock(config.cache_dir):
+        return _build(config, now, progress, jobs, use_cache, reindex_search, session, started)
+
+
+def _build(
+    config: Config,
+    now: datetime | None,
+    progress: Progress,
+    jobs: int | None,
+    use_cache: bool,
+    reindex_search: bool,
+    session: incremental.Session | None,
+    started: float,
+) -> Report:
     started_ns = time.time_ns()
-    check_output_dir(config.out_dir, [config.site_dir])
     now = now or datetime.now(UTC)
-    paths = sources.discover(config.content_dir)
-    statics = sources.static_files(config)
+    found = sources.find(config)
+    paths, statics, skipped = list(found.articles), found.statics, found.skipped
     state = sources.load_state(config) if use_cache else None
     seen = sources.inputs(config, paths, statics.values())
     if state is not None and sources.unchanged(state, seen, now, config.out_dir):
-        warnings = cache.errors_from(state.warnings)
+        warnings = skipped + cache.errors_from(state.warnings)
         return Report(state.articles, state.pages, 0, 0, time.perf_counter() - started, warnings)
 
     from generator import incremental, parallel, taxonomy
@@ -174,7 +189,7 @@ def build(
         written=written.written,
         removed=written.removed,
         seconds=time.perf_counter() - started,
-        warnings=loaded.warnings + site.warnings,
+        warnings=skipped + loaded.warnings + site.warnings,
         rendered=rendered,
     )
 
@@ -228,7 +243,7 @@ def _write(
     except BaseException:
         staging.discard()
         raise
-    return staging.commit(previous=None if state is None else state.outputs), len(todo), reads, shards
+    return staging.commit(), len(todo), reads, shards
 
 
 def _environment(

@@ -61,6 +61,13 @@ def display_name(slug: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in slug.split("-"))
 
 
+def date_segments(*parts: int) -> tuple[str, ...]:
+    """The URL segments of a year, month and day, as article and date archive URLs both
+    write them: the year in four digits, the others in two. ``(1, 1, 1)`` -> ``("0001",
+    "01", "01")``."""
+    return tuple(f"{part:04d}" if position == 0 else f"{part:02d}" for position, part in enumerate(parts))
+
+
 def output_path(root: Path, url: str) -> Path:
     """The file a site URL is written to, guaranteed to lie inside ``root``.
 

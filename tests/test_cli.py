@@ -110,3 +110,10 @@ def test_check_ignores_links_shown_in_code_samples(tmp_path: Path):
     write_site(tmp_path, {"content/a.md": article(body=body)})
     result = run_cli("check", "--site", str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+def test_a_missing_site_folder_is_a_usage_error_and_nothing_is_made(tmp_path: Path):
+    result = run_cli("build", "--site", str(tmp_path / "mistyped"))
+    assert result.returncode == 2
+    assert f"argument --site: {tmp_path / 'mistyped'}: no such folder" in result.stderr
+    assert list(tmp_path.iterdir()) == []

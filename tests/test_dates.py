@@ -182,3 +182,20 @@ def test_article_is_future_until_its_instant_in_any_zone(tmp_path: Path):
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu"])
 def test_extreme_site_timezones_keep_a_bare_date_on_its_day(tmp_path: Path, zone: str):
     assert day_of(tmp_path, "2024-01-01", timezone=zone) == "2024/01/01"
+
+
+def test_the_archive_pages_of_year_one_have_the_four_digit_year_of_its_articles(tmp_path: Path):
+    write_site(tmp_path, {"content/a.md": article("Story", date="0001-01-01T12:00:00+00:00")})
+    build_site(tmp_path)
+    assert page(tmp_path, "/0001/01/01/story/") is not None
+    archive = page(tmp_path, "/archive/")
+    assert {"/0001/", "/0001/01/"} <= set(archive.xpath("//main//a/@href"))
+    for url in ("/0001/", "/0001/01/", "/0001/01/01/"):
+        assert page(tmp_path, url).xpath("//a[@href='/0001/01/01/story/']"), url
+
+
+def test_an_aware_time_in_a_clock_change_gap_moves_forward_by_the_gap():
+    # Argentina moved its clocks from UTC-4:16:48 to UTC-4 at midnight on 1 May 1920.
+    mendoza = ZoneInfo("America/Mendoza")
+    parsed = parse_date(datetime(1920, 5, 1, 0, 0, tzinfo=mendoza), mendoza)
+    assert parsed.astimezone(UTC) == parsed.astimezone(mendoza)

@@ -3,6 +3,7 @@ any point, inside its commit too, leaves every output file whole."""
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import signal
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import article, build_site, generate_corpus, tree_digest, write_site
+
+from generator.output import MARKER, read_marker
 
 
 def test_unwritable_output_is_reported_without_traceback(tmp_path: Path):
@@ -149,7 +152,8 @@ class Commit:
 
     @property
     def moves(self) -> int:
-        return sum(1 for name, data in self.new.items() if self.old.get(name) != data)
+        """Pages moved in; the marker, which lists them, is rewritten after the removals."""
+        return sum(1 for name, data in self.new.items() if name != MARKER and self.old.get(name) != data)
 
     @property
     def removals(self) -> int:
@@ -168,6 +172,8 @@ def commit(tmp_path_factory: pytest.TempPathFactory) -> Commit:
         path.write_text(path.read_text(encoding="utf-8").replace('title: "', 'title: "Updated: ', 1))
     for path in articles[1:10:4]:  # their pages, their last listing page and lone tags go stale
         path.unlink()
+    for path in articles[12:20:4]:  # new URLs: pages added, and the old ones stale
+        path.write_text(path.read_text(encoding="utf-8").replace('slug: "', 'slug: "moved-', 1))
     _dateline(site, "--no-cache", "--output", str(root / "new"))
     shutil.copytree(site, root / "saved")
     return Commit(site, root / "saved", _contents(root / "old"), _contents(root / "new"))
@@ -220,11 +226,12 @@ def test_a_build_killed_inside_its_commit_leaves_every_file_the_old_or_the_new(
 ) -> None:
     call, after = killed
     now = _contents(commit.site / "output")
-    assert ".dateline-output" in now
     assert (commit.site / ".output.staging").is_dir()  # the commit never finished: it is beside
     assert now.keys() <= commit.old.keys() | commit.new.keys()  # nothing staged left behind
     for name, data in now.items():
-        assert data in (commit.old.get(name), commit.new.get(name)), name
+        assert data in (commit.old.get(name), commit.new.get(name)) or name == MARKER, name
+    # The marker lists every file moved in so far, for the next build to remove if stale.
+    assert set(read_marker(commit.site / "output" / MARKER) or ()) >= now.keys() - {MARKER}
     # Exactly the moves made so far show (for a middle N: some files new, some still old).
     moved = {name for name, data in now.items() if data == commit.new.get(name) != commit.old.get(name)}
     stale = now.keys() - commit.new.keys()
@@ -243,6 +250,61 @@ def test_the_build_after_one_killed_inside_its_commit_equals_a_cold_build(
     _dateline(commit.site)
     assert _contents(commit.site / "output") == commit.new
     assert not (commit.site / ".output.staging").exists()
+
+
+# --- Two builds at once ----------------------------------------------------------------------
+
+#: Run as ``python -c PAUSE_IN_COMMIT FLAG build ARGS...``: dateline, which after its first
+#: ``os.replace`` from generator/output.py (a file moved in by its commit) makes FLAG.paused
+#: and waits there until FLAG.go appears.
+PAUSE_IN_COMMIT = """
+import os, runpy, sys, time
+
+flag = sys.argv.pop(1)
+real = os.replace
+
+def pausing(*args, **kwargs):
+    result = real(*args, **kwargs)
+    if sys._getframe(1).f_code.co_filename.endswith(os.path.join("generator", "output.py")):
+        if not os.path.exists(flag + ".paused"):
+            open(flag + ".paused", "w").close()
+            while not os.path.exists(flag + ".go"):
+                time.sleep(0.01)
+    return result
+
+os.replace = pausing
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_two_builds_of_one_site_at_once_take_turns(tmp_path: Path):
+    site = write_site(
+        tmp_path / "site", {f"content/{n}.md": article(f"Story {n}", tags="[t]") for n in range(6)}
+    )
+    build_site(site, search=False)
+    write_site(site, {f"content/{n}.md": article(f"Story {n} retitled", tags="[t]") for n in range(6)})
+    flag = str(tmp_path / "flag")
+    command = ["build", "--site", str(site), "--no-search", "--jobs", "1"]
+    first = subprocess.Popen([sys.executable, "-c", PAUSE_IN_COMMIT, flag, *command], stderr=subprocess.PIPE)
+    second = None
+    try:
+        for _ in range(6000):  # the first build is inside its commit: some of its files moved in
+            if os.path.exists(flag + ".paused") or first.poll() is not None:
+                break
+            time.sleep(0.01)
+        assert os.path.exists(flag + ".paused")
+        second = subprocess.Popen([sys.executable, "-m", "generator", *command], stderr=subprocess.PIPE)
+        time.sleep(3)  # long enough to build this site several times over, were it not waiting
+        assert second.poll() is None
+    finally:
+        Path(flag + ".go").touch()
+    assert first.wait(60) == 0, first.communicate()[1]
+    assert second.wait(60) == 0, second.communicate()[1]
+    cold = tmp_path / "cold"
+    shutil.copytree(site / "content", cold / "content")
+    build_site(cold, search=False)
+    assert _contents(site / "output") == _contents(cold / "output")
+    assert not (site / ".output.staging").exists()
 
 
 def test_an_interrupt_while_workers_are_forked_still_stops_the_build(tmp_path: Path):

@@ -456,7 +456,7 @@ def test_an_edit_after_a_build_that_failed_once_articles_were_cached_matches_a_c
     assert (site / "output/2024/10/10/saved-while-the-disk-was-full/index.html").is_file()
 
 
-@pytest.mark.parametrize("stage", ["discover", "inputs"])
+@pytest.mark.parametrize("stage", ["find_articles", "inputs"])
 def test_an_article_deleted_during_a_build_is_reported_as_gone_and_the_next_build_matches_a_cold_build(
     site: Path,
     tmp_path: Path,
@@ -490,7 +490,7 @@ def test_an_article_edited_during_a_build_is_built_as_read_and_the_next_build_ma
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     edited = site / "content" / "story-005.md"
-    discover = sources.discover
+    discover = sources.find_articles
 
     def then_edit(*args: object) -> object:
         found = discover(*args)
@@ -498,7 +498,7 @@ def test_an_article_edited_during_a_build_is_built_as_read_and_the_next_build_ma
         return found
 
     with monkeypatch.context() as patched:
-        patched.setattr(sources, "discover", then_edit)
+        patched.setattr(sources, "find_articles", then_edit)
         incremental_build(site)
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)

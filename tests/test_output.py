@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import article, build_errors, build_site, page, tree_digest, write_site
+from conftest import article, build_errors, build_site, page, run_cli, tree_digest, write_site
 
 from generator.errors import DatelineError
+from generator.output import MARKER, read_marker
 
 SITE = {
     "content/a.md": article("First", tags="[a]", region="europe/france"),
@@ -147,3 +151,115 @@ def test_output_files_are_complete_on_disk_after_build(tmp_path: Path):
     for path in (tmp_path / "output").rglob("*.html"):
         assert path.read_text().rstrip().endswith("</html>"), path
         assert os.access(path, os.R_OK)
+
+
+# -- Only Dateline's own files are ever removed; a failed commit is undone -------------------------
+
+
+def test_a_cold_build_removes_only_the_files_dateline_wrote(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    output = tmp_path / "output"
+    subprocess.run(["git", "init", "-q", str(output)], check=True)
+    write_site(output, {"CNAME": "news.example.org", "notes.txt": "mine"})
+    (tmp_path / "content/b.md").unlink()
+    shutil.rmtree(tmp_path / ".dateline-cache")  # a cold build
+    build_site(tmp_path)
+    assert (output / ".git/HEAD").is_file()
+    assert (output / "CNAME").read_text() == "news.example.org"
+    assert (output / "notes.txt").read_text() == "mine"
+    assert not (output / "2024/09/01/second").exists()  # stale, and Dateline's: removed
+
+
+def test_an_output_marked_by_an_older_dateline_has_no_unknown_file_removed(tmp_path: Path):
+    write_site(tmp_path, SITE)
+    build_site(tmp_path)
+    output = tmp_path / "output"
+    (output / MARKER).write_text("")  # as Dateline left it before listing its files there
+    write_site(output, {"mine.html": "<p>mine</p>"})
+    shutil.rmtree(tmp_path / ".dateline-cache")
+    build_site(tmp_path)
+    assert (output / "mine.html").is_file()
+    listed = read_marker(output / MARKER)
+    assert listed is not None and "index.html" in listed and "mine.html" not in listed
+
+
+@contextlib.contextmanager
+def immutable(path: Path) -> Iterator[None]:
+    """A file nobody can replace or remove, root included, until the block ends."""
+    subprocess.run(["chattr", "+i", str(path)], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+MANY = {
+    f"content/story-{n}.md": article(f"Story {n}", date=f"2024-08-{n:02d}", tags="[common]")
+    for n in range(1, 25)
+}
+
+
+def test_a_failed_move_puts_back_every_file_replaced_and_removes_every_one_added(tmp_path: Path):
+    write_site(tmp_path, MANY)
+    build_site(tmp_path)
+    before = tree_digest(tmp_path / "output")
+    for n in range(1, 25):  # new titles, new URLs: pages added, changed and gone stale
+        write_site(
+            tmp_path,
+            {f"content/story-{n}.md": article(f"Retitled {n}", date=f"2024-08-{n:02d}", tags="[common]")},
+        )
+    with immutable(tmp_path / "output/sitemap.xml"):  # among the last files moved in
+        result = run_cli("build", "--site", str(tmp_path), "--jobs", "1")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"dateline: cannot write {tmp_path}/output/sitemap.xml: Operation not permitted; output left as it was\n"
+    )
+    assert tree_digest(tmp_path / "output") == before
+    assert not list(tmp_path.glob(".output.*"))
+
+
+def test_a_failed_removal_puts_back_every_file_already_moved_in(tmp_path: Path):
+    write_site(tmp_path, MANY)
+    build_site(tmp_path)
+    before = tree_digest(tmp_path / "output")
+    (tmp_path / "content/story-3.md").unlink()
+    with immutable(tmp_path / "output/2024/08/03/story-3/index.html"):
+        result = run_cli("build", "--site", str(tmp_path), "--jobs", "1")
+    assert result.returncode == 1
+    assert tree_digest(tmp_path / "output") == before
+    assert not list(tmp_path.glob(".output.*"))
+
+
+# -- Output folders that would eat the sources are refused before anything is written -------------
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "static/out",
+        "templates/out",
+        "content/out",
+        ".dateline-cache",
+        ".dateline-cache/out",
+        "notes.txt",
+        ".",
+    ],
+)
+def test_an_output_folder_inside_what_a_build_reads_is_refused_before_anything_is_written(
+    tmp_path: Path, output: str
+):
+    write_site(tmp_path, {**SITE, "static/logo.svg": "<svg/>", "templates/static/x.css": "", "notes.txt": ""})
+    (tmp_path / ".dateline-cache").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(DatelineError, match=f"^refusing to build into {tmp_path / output}: it "):
+        build_site(tmp_path, output_dir=tmp_path / output)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_page_is_never_written_into_the_outputs_git_folder(tmp_path: Path):
+    write_site(tmp_path, {**SITE, "site.toml": '[permalinks]\narticle = "/.git/{slug}/"\n'})
+    with pytest.raises(
+        DatelineError, match=r"refusing to write /\.git/second/: the output's \.git is not for pages"
+    ):
+        build_site(tmp_path)

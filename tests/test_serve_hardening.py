@@ -224,7 +224,7 @@ def rebuilder(self, *args, **kwargs):
     make_rebuilder(self, *args, **kwargs)
     pending.append(self.pending)  # set by the watcher when sources change
 
-listed = sources.discover
+listed = sources.find_articles
 
 def discover(content_dir):
     paths = listed(content_dir)
@@ -237,7 +237,7 @@ def discover(content_dir):
     return paths
 
 serve.Rebuilder.__init__ = rebuilder
-sources.discover = discover
+sources.find_articles = discover
 runpy.run_module("generator", run_name="__main__", alter_sys=True)
 """
 
