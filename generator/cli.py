@@ -4,24 +4,89 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.build import build
-from generator.config import load_config
+from generator.config import base_url_problem, load_config
 from generator.errors import BuildFailed, DatelineError
 from generator.progress import progress_bar
+from generator.publish import checked_branch, checked_remote
 
 if TYPE_CHECKING:
     from generator.build import Report
 
 
+def _site_folder(text: str) -> Path:
+    """An existing folder: a mistyped --site would otherwise build an empty site, or write
+    a new one, somewhere unintended."""
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: {'not a folder' if path.exists() else 'no such folder'}")
+    return path
+
+
 def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--site", type=Path, default=Path("."), help="the site folder (holds content/, site.toml)"
+        "--site", type=_site_folder, default=Path("."), help="the site folder (holds content/, site.toml)"
     )
+
+
+# -- argument types: a bad value is a usage error (exit 2) with a message, never a traceback ---
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+
+
+def _port(text: str) -> int:
+    port = _integer(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535 (0: any free port), not {text}")
+    return port
+
+
+def _jobs(text: str) -> int:
+    jobs = _integer(text)
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"at least 1 process is needed, not {text}")
+    return jobs
+
+
+def _host(text: str) -> str:
+    # An empty host makes the socket listen on every interface, not on none.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the host is empty; 127.0.0.1 serves this machine only")
+    return text
+
+
+def _base_url(text: str) -> str:
+    if problem := base_url_problem(text):
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder name is empty")
+    return Path(text)
+
+
+def _git_value(check: Callable[[str], str]) -> Callable[[str], str]:
+    """An argument type from one of publish's checks of values handed to git."""
+
+    def parse(text: str) -> str:
+        try:
+            return check(text)
+        except DatelineError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,14 +105,18 @@ def _parser() -> argparse.ArgumentParser:
         "previous output untouched.",
     )
     _site_options(build_cmd)
-    build_cmd.add_argument("--output", type=Path, help="output folder (default: SITE/output)")
-    build_cmd.add_argument("--base-url", help="override base_url from site.toml")
+    build_cmd.add_argument("--output", type=_folder, help="output folder (default: SITE/output)")
+    build_cmd.add_argument("--base-url", type=_base_url, help="override base_url from site.toml")
     build_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
     build_cmd.add_argument(
         "--no-search", action="store_true", help="skip the search index (faster; overrides site.toml)"
     )
     build_cmd.add_argument(
-        "--jobs", "-j", type=int, metavar="N", help="processes for parsing and rendering (default: all cores)"
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="processes for parsing and rendering (default: all cores)",
     )
     build_cmd.add_argument(
         "--no-cache", action="store_true", help="ignore .dateline-cache/ and build everything from scratch"
@@ -81,11 +150,19 @@ def _parser() -> argparse.ArgumentParser:
         "tree, index and current branch are never touched; nothing is ever force-pushed.",
     )
     _site_options(publish_cmd)
-    publish_cmd.add_argument("--base-url", help="override base_url from site.toml")
+    publish_cmd.add_argument("--base-url", type=_base_url, help="override base_url from site.toml")
     publish_cmd.add_argument(
-        "--remote", help="remote name or URL to push to (default: origin)", metavar="NAME|URL"
+        "--remote",
+        type=_git_value(checked_remote),
+        help="remote name or URL to push to (default: origin)",
+        metavar="NAME|URL",
     )
-    publish_cmd.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    publish_cmd.add_argument(
+        "--branch",
+        type=_git_value(checked_branch),
+        default="gh-pages",
+        help="branch to publish to (default: gh-pages)",
+    )
     publish_cmd.add_argument(
         "--cname", help="custom domain written to CNAME (default: cname in site.toml, else kept)"
     )
@@ -118,11 +195,15 @@ def _parser() -> argparse.ArgumentParser:
         "rebuild and reload open pages on every save. Never touches output/.",
     )
     _site_options(serve_cmd)
-    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_cmd.add_argument(
-        "--port", type=int, default=8000, help="port (default: 8000; a busy port moves to the next)"
+        "--host", type=_host, default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
-    serve_cmd.add_argument("--base-url", help="override base_url from site.toml (its path is served)")
+    serve_cmd.add_argument(
+        "--port", type=_port, default=8000, help="port (default: 8000; a busy port moves to the next)"
+    )
+    serve_cmd.add_argument(
+        "--base-url", type=_base_url, help="override base_url from site.toml (its path is served)"
+    )
     serve_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
     # --- end serve ---
     return parser

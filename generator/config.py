@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.errors import BuildFailed, ContentError
+from generator.errors import BuildFailed, ContentError, DatelineError
 
 SETTINGS_FILE = "site.toml"
 
@@ -132,9 +132,8 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
     """Read ``site.toml`` (if any) under ``site_dir``; report every bad setting at once."""
     path = site_dir / SETTINGS_FILE
     raw: dict[str, Any] = {}
-    text = ""
-    if path.is_file():
-        text = path.read_text(encoding="utf-8-sig")
+    text = _settings_text(path)
+    if text:
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -182,11 +181,48 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         error("search_shard_articles", "'search_shard_articles' must be at least 1")
     if config.archive_day not in ("as-written", "site"):
         error("archive_day", '\'archive_day\' must be "as-written" or "site"')
-    if urlsplit(config.base_url).scheme not in ("http", "https"):
-        error("base_url", f"'base_url' must be an http(s) URL, not '{config.base_url}'")
+    if problem := base_url_problem(config.base_url):
+        error("base_url", f"'base_url' {problem}")
     if errors:
         raise BuildFailed(errors)
     return config
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a base URL, or None when it can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError as error:
+        return f"must be an http(s) URL, not '{url}' ({error})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an http(s) URL with a host, such as https://example.org/, not '{url}'"
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return f"must not contain spaces or control characters: '{url}'"
+    return None
+
+
+def _settings_text(path: Path) -> str:
+    """The text of ``site.toml``; "" when there is none. A file that cannot be read as UTF-8
+    is an error at its line, never a traceback."""
+    if not path.exists() and not path.is_symlink():
+        return ""
+    if path.is_dir():
+        raise DatelineError(f"{path} is a folder; the settings must be a file")
+    if not path.is_file():  # a dangling link, a pipe (reading it would wait forever), a device
+        raise DatelineError(f"{path} is not a regular file; the settings must be a file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DatelineError(f"{path}: cannot read it: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        read = bytes(error.object)  # after any BOM, which the codec strips first
+        line = read.count(b"\n", 0, error.start) + 1
+        byte = read[error.start]
+        message = f"not UTF-8 text (byte 0x{byte:02x} cannot be read); save the file as UTF-8"
+        raise BuildFailed([ContentError(path, line, message)]) from None
 
 
 def _permalinks(value: Any, error: Any) -> Permalinks:

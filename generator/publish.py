@@ -49,6 +49,14 @@ FALLBACK_IDENTITY = {
 }
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
+#: URL schemes git pushes over; anything else must be set up as a named remote first.
+_URL_SCHEMES = {"http", "https", "ssh", "git", "file", "git+ssh", "ssh+git"}
+#: git's scp-like syntax, ``[user@]host:path``: a colon before any slash (and not ``::``,
+#: which selects a transport helper instead).
+_SCP_LIKE = re.compile(r"^[^/:]+:(?!:)")
+#: Transports that run commands or read file descriptors (``ext::sh -c …``, ``fd::3``) are
+#: refused for every git call, whatever the user's git configuration allows.
+_PROTOCOL_LIMITS = ("-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never")
 
 
 def _quiet(stage: str, total: int) -> Callable[[], None]:
@@ -71,7 +79,12 @@ class Published:
 
 
 class Git:
-    """Runs git in one repository; every failure becomes a DatelineError."""
+    """Runs git in one repository; every failure becomes a DatelineError.
+
+    Values from the user (remote, branch) never reach git where it could read them as options:
+    they are refused when they start with ``-`` and follow ``--`` wherever git takes one.
+    ``rev-parse --verify`` and ``commit-tree`` take none; what they are given is ``HEAD``, a
+    name under ``refs/`` or an object id, never a word starting with ``-``."""
 
     def __init__(self, cwd: Path, env: dict[str, str] | None = None) -> None:
         self.cwd = cwd
@@ -82,7 +95,7 @@ class Git:
     ) -> subprocess.CompletedProcess[bytes]:
         try:
             done = subprocess.run(
-                ["git", *args],
+                ["git", *_PROTOCOL_LIMITS, *args],
                 cwd=self.cwd,
                 input=input,
                 capture_output=True,
@@ -97,7 +110,8 @@ class Git:
         return done
 
     def out(self, *args: str, **kwargs: object) -> str:
-        return self.run(*args, **kwargs).stdout.decode().strip()  # type: ignore[arg-type]
+        # Lenient: a CNAME blob or a ref name in another encoding is data, not a crash.
+        return self.run(*args, **kwargs).stdout.decode(errors="replace").strip()  # type: ignore[arg-type]
 
     def ok(self, *args: str) -> bool:
         return self.run(*args, check=False).returncode == 0
@@ -159,7 +173,9 @@ def publish(
         pushed = True
     if commit != local_tip:
         zero = "0" * len(commit)
-        git.run("update-ref", "-m", "dateline publish", f"refs/heads/{branch}", commit, local_tip or zero)
+        git.run(
+            "update-ref", "-m", "dateline publish", "--", f"refs/heads/{branch}", commit, local_tip or zero
+        )
     count = len(files) + 1 + (domain is not None and "CNAME" not in files)
     return Published(branch, commit, parent, changed, target if push else None, pushed, count, domain, report)
 
@@ -202,8 +218,29 @@ def normalise_cname(value: str | None) -> str | None:
 # -- the branch and the remote -----------------------------------------------------------------
 
 
+def checked_branch(branch: str) -> str:
+    """``branch`` unchanged, or a DatelineError when git could take it for an option."""
+    if branch.startswith("-"):
+        raise DatelineError(f"'{branch}' is not a valid branch name: it starts with '-'")
+    return branch
+
+
+def checked_remote(remote: str) -> str:
+    """``remote`` unchanged, or a DatelineError when git could take it for an option
+    (``--upload-pack=COMMAND`` runs COMMAND)."""
+    if remote.startswith("-"):
+        raise DatelineError(
+            f"'{remote}' is not a remote: it starts with '-', which git would read as an option; "
+            "give a remote's name, a URL or a path (a folder named -NAME as ./-NAME)"
+        )
+    return remote
+
+
 def _check_branch(git: Git, branch: str) -> None:
-    if not git.ok("check-ref-format", "--branch", branch):
+    # check-ref-format takes no `--`; the value is safe after checked_branch. Its output must
+    # be the name itself: it expands `@{-1}` to the previous branch, which is no branch name.
+    done = git.run("check-ref-format", "--branch", checked_branch(branch), check=False)
+    if done.returncode != 0 or done.stdout.decode(errors="replace").strip() != branch:
         raise DatelineError(f"'{branch}' is not a valid branch name")
     listing = git.out("worktree", "list", "--porcelain")
     for block in listing.split("\n\n"):
@@ -219,15 +256,30 @@ def _check_branch(git: Git, branch: str) -> None:
 def _remote(git: Git, remote: str | None, push: bool) -> str | None:
     """The remote to use: a configured name, a URL or path, or None (only without push)."""
     names = git.out("remote").split()
-    name = remote or DEFAULT_REMOTE
+    if remote is None:
+        if DEFAULT_REMOTE in names or push:
+            return _configured(DEFAULT_REMOTE, names)
+        return None
+    if checked_remote(remote) in names:
+        return remote
+    if Path(remote).exists():
+        return str(Path(remote).resolve())  # git runs at the repository root, not here
+    if _is_url(remote):
+        return remote
+    if "::" in remote or "://" in remote or _SCP_LIKE.match(remote):
+        raise DatelineError(
+            f"'{remote}' is not a URL git pushes over ({', '.join(sorted(_URL_SCHEMES))} or "
+            "host:path); for another transport, add it with `git remote add NAME URL` and pass "
+            "--remote NAME"
+        )
+    if "/" in remote or os.sep in remote:
+        raise DatelineError(f"'{remote}' is neither a configured remote, an existing folder nor a URL")
+    return _configured(remote, names)
+
+
+def _configured(name: str, names: Sequence[str]) -> str:
     if name in names:
         return name
-    if remote is not None and Path(remote).exists():
-        return str(Path(remote).resolve())  # git runs at the repository root, not here
-    if remote is not None and _looks_like_url(remote):
-        return remote
-    if remote is None and not push:
-        return None
     known = f"; this repository has: {', '.join(names)}" if names else ""
     raise DatelineError(
         f"no remote named '{name}'{known}. Add it with `git remote add {name} URL`, pass "
@@ -235,21 +287,28 @@ def _remote(git: Git, remote: str | None, push: bool) -> str | None:
     )
 
 
-def _looks_like_url(remote: str) -> bool:
-    return "://" in remote or ":" in remote or "/" in remote or os.sep in remote
+def _is_url(remote: str) -> bool:
+    """A URL of a transport git pushes over by itself: ``scheme://…`` or ``[user@]host:path``.
+    ``transport::address`` and other schemes are left out: they run helper programs (``ext::``
+    runs any command), so they are only used when configured as a named remote."""
+    if "::" in remote:
+        return False
+    if "://" in remote:
+        return urlsplit(remote).scheme.lower() in _URL_SCHEMES
+    return bool(_SCP_LIKE.match(remote))
 
 
 def _fetch_tip(git: Git, remote: str, branch: str) -> str | None:
     """The remote branch's tip, fetched so it can be the parent; None if it has no such branch."""
     ref = f"refs/heads/{branch}"
-    done = git.run("ls-remote", "--heads", remote, ref, check=False)
+    done = git.run("ls-remote", "--heads", "--", remote, ref, check=False)
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip()
         raise DatelineError(f"cannot read remote '{remote}': {reason}")
     tips = [line.split("\t") for line in done.stdout.decode().splitlines()]
     tip = next((sha for sha, name in tips if name == ref), None)
-    if tip is not None and not git.ok("cat-file", "-e", f"{tip}^{{commit}}"):
-        git.run("fetch", "--quiet", "--no-tags", remote, ref)
+    if tip is not None and not git.ok("cat-file", "-e", "--", f"{tip}^{{commit}}"):
+        git.run("fetch", "--quiet", "--no-tags", "--", remote, ref)
     return tip
 
 
@@ -264,9 +323,9 @@ def _parent(
     """Build on whichever tip contains the other; refuse diverged histories."""
     if local is None or remote_tip is None or local == remote_tip:
         return remote_tip or local
-    if git.ok("merge-base", "--is-ancestor", local, remote_tip):
+    if git.ok("merge-base", "--is-ancestor", "--", local, remote_tip):
         return remote_tip
-    if git.ok("merge-base", "--is-ancestor", remote_tip, local):
+    if git.ok("merge-base", "--is-ancestor", "--", remote_tip, local):
         return local  # earlier publishes made with --no-push: this push carries them too
     raise DatelineError(
         f"the local {branch} branch and {branch} on '{remote}' have diverged; to publish on top "
@@ -306,10 +365,10 @@ def _tree(
     if domain is not None:
         entries["CNAME"] = git.out("hash-object", "-w", "--stdin", input=f"{domain}\n".encode())
     elif "CNAME" in entries:  # the site's own static/CNAME
-        domain = normalise_cname((out_dir / "CNAME").read_text(encoding="utf-8").strip())
+        domain = normalise_cname((out_dir / "CNAME").read_bytes().decode(errors="replace").strip())
     elif parent is not None and (kept := _blob(git, parent, "CNAME")):
         entries["CNAME"] = kept
-        domain = git.out("cat-file", "blob", kept).strip() or None
+        domain = git.out("cat-file", "blob", "--", kept).strip() or None
     listing = "".join(f"100644 {sha}\t{path}\0" for path, sha in entries.items()).encode()
     env = {"GIT_INDEX_FILE": str(index)}
     git.run("update-index", "--add", "-z", "--index-info", input=listing, env=env)
@@ -338,7 +397,7 @@ def _default_message(git: Git) -> str:
 
 def _push(git: Git, remote: str, commit: str, branch: str) -> None:
     """A plain fast-forward push; a rejection explains itself and how to fix it."""
-    done = git.run("push", "--porcelain", remote, f"{commit}:refs/heads/{branch}", check=False)
+    done = git.run("push", "--porcelain", "--", remote, f"{commit}:refs/heads/{branch}", check=False)
     if done.returncode == 0:
         return
     raise DatelineError(

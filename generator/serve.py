@@ -523,18 +523,18 @@ def listen(host: str, port: int, err: TextIO) -> PreviewServer:
     """Bind ``host:port``, or the next free port after a busy one, saying so."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     server_class = type("PreviewServer", (PreviewServer,), {"address_family": family})
-    for candidate in range(port, port + PORT_ATTEMPTS):
+    candidates = range(port, min(port + PORT_ATTEMPTS, 65536))  # the next port stops at the last
+    for candidate in candidates:
         try:
             server = server_class((host.strip("[]"), candidate), Handler)
         except OSError as error:
             if error.errno == errno.EADDRINUSE and port != 0:
-                print(f"port {candidate} is in use; trying {candidate + 1}", file=err)
+                if candidate + 1 in candidates:
+                    print(f"port {candidate} is in use; trying {candidate + 1}", file=err)
                 continue
             raise DatelineError(f"cannot listen on {host}:{candidate}: {error.strerror or error}") from None
         return server
-    raise DatelineError(
-        f"ports {port}-{port + PORT_ATTEMPTS - 1} on {host} are all in use; choose one with --port"
-    )
+    raise DatelineError(f"ports {port}-{candidates[-1]} on {host} are all in use; choose one with --port")
 
 
 # --- Watching and rebuilding ------------------------------------------------------------

@@ -7,6 +7,8 @@ from ``actions/configure-pages``, which knows the project sub-path and any custo
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from generator.errors import DatelineError
 
 WORKFLOW_PATH = Path(".github/workflows/pages.yml")
 PYTHON_VERSION = "3.12"
+_RUN_INDENT = 10  # of the lines of the template's `run: |` blocks
 
 _TEMPLATE = """\
 # Builds the site with Dateline and deploys it to GitHub Pages (written by `dateline workflow`).
@@ -83,11 +86,12 @@ def workflow(site_dir: Path, branch: str | None = None, install: str | None = No
     """The workflow for the site in ``site_dir``, placed at its repository's root."""
     root = _repository_root(site_dir)
     site = site_dir.resolve().relative_to(root).as_posix()
+    source = _checked_branch(root, branch) if branch else _current_branch(root) or "main"
     text = _TEMPLATE.format(
-        branch=branch or _current_branch(root) or "main",
+        branch=_yaml_string(_branch_filter(source)),
         python=PYTHON_VERSION,
-        install=install or _install_command(root, site_dir.resolve()),
-        site="" if site == "." else f" --site {_quote(site)}",
+        install=_run_text(install or _install_command(root, site_dir.resolve()), "install command"),
+        site="" if site == "." else f" --site {_run_text(_quote(_no_expression(site)), 'site path')}",
     )
     return Workflow(root / WORKFLOW_PATH, text)
 
@@ -95,7 +99,7 @@ def workflow(site_dir: Path, branch: str | None = None, install: str | None = No
 def write(flow: Workflow, force: bool = False) -> bool:
     """Write the workflow; False when it is already there as is. Never overwrites silently."""
     if flow.path.is_file():
-        if flow.path.read_text(encoding="utf-8") == flow.text:
+        if flow.path.read_bytes() == flow.text.encode():
             return False
         if not force:
             raise DatelineError(f"{flow.path} already exists and differs; pass --force to replace it")
@@ -137,6 +141,46 @@ def _install_command(root: Path, site_dir: Path) -> str:
         "cannot tell how the workflow should install Dateline: add a requirements.txt that "
         "names it, or pass --install 'python -m pip install ...'"
     )
+
+
+def _checked_branch(root: Path, branch: str) -> str:
+    """``branch``, or a DatelineError for a name git refuses: no push could ever run it."""
+    valid = not branch.startswith("-") and (
+        shutil.which("git") is None or _git(root, "check-ref-format", "--branch", branch) == branch
+    )
+    if not valid:
+        raise DatelineError(f"'{branch}' is not a valid branch name")
+    return branch
+
+
+def _branch_filter(branch: str) -> str:
+    """The ``branches:`` filter that matches exactly ``branch``. GitHub reads ``+`` and a
+    leading ``!`` as pattern syntax; the other special characters (``*?[\\``) cannot be in a
+    branch name."""
+    pattern = branch.replace("+", "\\+")
+    return "\\" + pattern if pattern.startswith("!") else pattern
+
+
+def _run_text(text: str, what: str) -> str:
+    """``text`` inside a ``run: |`` block: its other lines indented like the block, so a
+    command of several lines stays in it; characters YAML cannot hold are refused."""
+    if any(not c.isprintable() and c not in "\n\t" for c in text):
+        raise DatelineError(f"the {what} {text!r} has a control character, which a workflow cannot hold")
+    first, *rest = text.strip().split("\n")
+    return "\n".join([first, *(" " * _RUN_INDENT + line if line else "" for line in rest)])
+
+
+def _no_expression(site: str) -> str:
+    """GitHub evaluates ``${{ … }}`` anywhere in a step, even in a quoted shell word."""
+    if "${{" in site:
+        raise DatelineError(f"the site path '{site}' holds '${{{{', which GitHub Actions would evaluate")
+    return site
+
+
+def _yaml_string(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar: JSON's string syntax is valid YAML, and a
+    quoted scalar keeps ``#``, ``]``, ``,``, ``*`` or ``yes`` as the plain text they are."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _quote(text: str) -> str:

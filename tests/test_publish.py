@@ -7,6 +7,7 @@ import http.server
 import io
 import os
 import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -18,9 +19,11 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
+from conftest import run_cli
 
 from generator.cli import main
 from generator.config import load_config
+from generator.errors import DatelineError
 from generator.publish import publish as publish_site
 
 BASE_URL = "https://example.github.io/archive/"
@@ -345,6 +348,108 @@ def test_missing_remote_fails_before_building(site: Path, capsys) -> None:
 def test_unknown_remote_name_fails_clearly(site: Path, capsys) -> None:
     assert publish(site, "--remote", "upstream") == 1
     assert "no remote named 'upstream'; this repository has: origin" in capsys.readouterr().err
+
+
+# -- arguments git could read as options or as commands (issue #16) ----------------------------
+
+
+def test_remote_that_is_a_git_option_is_a_usage_error_and_runs_nothing(site: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "injected"
+    result = run_cli("publish", "--site", str(site), "--remote", f"--upload-pack=touch {marker}")
+    assert result.returncode == 2
+    assert "argument --remote: '--upload-pack=touch" in result.stderr
+    assert "starts with '-', which git would read as an option" in result.stderr
+    assert not marker.exists()
+
+
+def test_publish_refuses_a_remote_that_is_a_git_option_and_runs_nothing(site: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "injected"
+    with pytest.raises(DatelineError, match="starts with '-'"):
+        publish_site(load_config(site), remote=f"--upload-pack=touch {marker}")
+    assert not marker.exists()
+    assert git(site, "branch", "--list", "gh-pages") == ""
+
+
+def test_a_folder_whose_name_starts_with_a_dash_is_a_remote_written_as_a_path(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(tmp_path, "init", "--quiet", "--bare", str(tmp_path / "-mirror.git"))
+    monkeypatch.chdir(tmp_path)
+    assert publish(site, "--remote", "./-mirror.git") == 0
+    assert "index.html" in branch_files(tmp_path / "-mirror.git")
+
+
+@pytest.mark.parametrize("transport", ["ext::sh -c touch% {marker}", "fd::3", "hg::{marker}"])
+def test_a_transport_url_that_runs_a_helper_is_refused(site: Path, tmp_path: Path, transport: str) -> None:
+    marker = tmp_path / "injected"
+    url = transport.format(marker=marker)
+    command = [sys.executable, "-m", "generator", "publish", "--site", str(site), "--remote", url]
+    # A timeout of its own: git left to use fd::3 waits on that descriptor forever.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "is not a URL git pushes over" in result.stderr
+    assert not marker.exists()
+    assert git(site, "branch", "--list", "gh-pages") == ""
+
+
+def test_a_configured_ext_remote_is_refused_even_where_git_allows_it(
+    site: Path, tmp_path: Path, capsys
+) -> None:
+    marker = tmp_path / "injected"
+    git(site, "remote", "add", "evil", f"ext::sh -c touch% {marker}")
+    git(site, "config", "protocol.ext.allow", "always")
+    assert publish(site, "--remote", "evil") == 1
+    assert "transport 'ext' not allowed" in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_a_missing_folder_given_as_remote_is_named_in_the_error(site: Path, tmp_path: Path, capsys) -> None:
+    assert publish(site, "--remote", str(tmp_path / "nowhere.git")) == 1
+    assert "is neither a configured remote, an existing folder nor a URL" in capsys.readouterr().err
+
+
+def test_branch_that_is_a_git_option_is_a_usage_error(site: Path, remote: Path) -> None:
+    result = run_cli("publish", "--site", str(site), "--branch=--upload-pack=x")
+    assert result.returncode == 2
+    assert "argument --branch: '--upload-pack=x' is not a valid branch name: it starts with '-'" in (
+        result.stderr
+    )
+    assert git(remote, "branch", "--list") == ""
+
+
+def test_previous_branch_shorthand_is_refused_before_building(site: Path, remote: Path, capsys) -> None:
+    git(site, "switch", "--quiet", "-c", "drafts")
+    git(site, "switch", "--quiet", "main")
+    assert publish(site, "--branch", "@{-1}") == 1  # check-ref-format --branch reads it as drafts
+    assert "'@{-1}' is not a valid branch name" in capsys.readouterr().err
+    assert git(remote, "branch", "--list") == ""
+    assert git(site, "branch", "--list", "drafts") == "drafts"
+    assert git(site, "rev-parse", "drafts") == git(site, "rev-parse", "main")
+
+
+def test_a_cname_on_the_branch_in_another_encoding_is_kept_without_a_crash(
+    site: Path, remote: Path, capsys
+) -> None:
+    def raw_git(*args: str, input: bytes = b"") -> bytes:
+        return subprocess.run(["git", *args], cwd=remote, input=input, capture_output=True, check=True).stdout
+
+    assert publish(site) == 0
+    blob = raw_git("hash-object", "-w", "--stdin", input=b"caf\xe9.example\n").decode().strip()
+    tree = raw_git("mktree", input=f"100644 blob {blob}\tCNAME\n".encode()).decode().strip()
+    tip = raw_git("commit-tree", tree, "-p", "gh-pages", "-m", "Custom domain in Latin-1").decode().strip()
+    raw_git("update-ref", "refs/heads/gh-pages", tip)
+    assert publish(site) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert raw_git("cat-file", "blob", "gh-pages:CNAME") == b"caf\xe9.example\n"
+
+
+def test_a_static_cname_in_another_encoding_is_reported_not_a_crash(site: Path, remote: Path, capsys) -> None:
+    (site / "static" / "CNAME").write_bytes(b"caf\xe9.example\n")
+    assert publish(site) == 1
+    err = capsys.readouterr().err
+    assert "the custom domain must look like news.example.com" in err
+    assert "Traceback" not in err
+    assert git(remote, "branch", "--list") == ""
 
 
 def test_build_failure_publishes_nothing(site: Path, remote: Path, capsys) -> None:

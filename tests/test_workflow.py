@@ -154,3 +154,74 @@ def test_writing_the_same_workflow_again_reports_it_up_to_date(repo: Path, capsy
     generate(repo)
     generate(repo)
     assert "is up to date" in capsys.readouterr().out
+
+
+# -- values written into the workflow (issue #16) ----------------------------------------------
+
+AWKWARD_BRANCHES = [
+    "#42-fix", "fix]x", "a,b", "{x}", "say\"hi\"", "it's", "yes", "on", "null", "1.10", "0x1F",
+    "@home", "&anchor", "%x", "|pipe", ">fold", "ü-neu", "release/v1.0", "x#y",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("branch", AWKWARD_BRANCHES)
+def test_awkward_branch_names_come_through_the_yaml_exactly(repo: Path, branch: str) -> None:
+    flow = generate(repo, "--source-branch", branch)
+    assert yaml.safe_load(flow.read_text())[True]["push"]["branches"] == [branch]
+    checked = actionlint(flow)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_the_current_branch_is_quoted_too(repo: Path) -> None:
+    subprocess.run(["git", "switch", "--quiet", "-c", "#7-fix"], cwd=repo, check=True)
+    assert yaml.safe_load(generate(repo).read_text())[True]["push"]["branches"] == ["#7-fix"]
+
+
+@pytest.mark.parametrize(("branch", "pattern"), [("c++", "c\\+\\+"), ("!x", "\\!x"), ("!a+b", "\\!a\\+b")])
+def test_branch_characters_githubs_filters_read_as_patterns_are_escaped(
+    repo: Path, branch: str, pattern: str
+) -> None:
+    flow = generate(repo, "--source-branch", branch)
+    assert yaml.safe_load(flow.read_text())[True]["push"]["branches"] == [pattern]
+    checked = actionlint(flow)
+    assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize("branch", ["[x", "a..b", "-x", "tab\tx"])
+def test_a_name_git_refuses_as_a_branch_is_refused(repo: Path, capsys, branch: str) -> None:
+    assert main(["workflow", "--site", str(repo), f"--source-branch={branch}"]) == 1
+    assert f"'{branch}' is not a valid branch name" in capsys.readouterr().err
+    assert not (repo / ".github").exists()
+
+
+def test_install_command_of_several_lines_stays_in_its_step(repo: Path) -> None:
+    flow = generate(repo, "--install", "python -m pip install -U pip\n\n  python -m pip install .")
+    assert steps(flow, "build")[3]["run"] == "python -m pip install -U pip\n\n  python -m pip install .\n"
+    assert steps(flow, "build")[4]["name"] == "Build"
+    assert actionlint(flow).returncode == 0
+
+
+def test_install_command_with_a_control_character_is_refused(repo: Path, capsys) -> None:
+    assert main(["workflow", "--site", str(repo), "--install", "pip install \x1b[31m."]) == 1
+    assert "has a control character, which a workflow cannot hold" in capsys.readouterr().err
+    assert not (repo / ".github").exists()
+
+
+def test_site_path_holding_an_actions_expression_is_refused(tmp_path: Path, capsys) -> None:
+    root = tmp_path / "monorepo"
+    site = root / "${{ secrets.DEPLOY_KEY }}"
+    (site / "content").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "dateline"\n')
+    subprocess.run(["git", "init", "--quiet", str(root)], check=True)
+    assert main(["workflow", "--site", str(site)]) == 1
+    assert "which GitHub Actions would evaluate" in capsys.readouterr().err
+    assert not (root / ".github").exists()
+
+
+def test_an_existing_workflow_that_is_not_utf8_is_reported_as_differing(repo: Path, capsys) -> None:
+    flow = repo / ".github" / "workflows" / "pages.yml"
+    flow.parent.mkdir(parents=True)
+    flow.write_bytes(b"name: Caf\xe9\n")
+    assert main(["workflow", "--site", str(repo)]) == 1
+    assert "already exists and differs; pass --force" in capsys.readouterr().err
+    assert flow.read_bytes() == b"name: Caf\xe9\n"
