@@ -28,7 +28,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from generator.config import Config
 from generator.errors import ContentError, SourceUnreadable
-from generator.slugs import slugify
+from generator.slugs import date_segments, name_key, slugify
 from generator.sources import discover
 from generator.typography import SmartPunctuation
 
@@ -38,6 +38,10 @@ SUMMARY_CHARS = 300
 #: regions page (drawn by recursion) and up to 241 bytes of the page's file path, which the
 #: system limits to 4,096 bytes in all.
 MAX_REGION_DEPTH = 10
+#: Past this many tags (or regions, or authors) an article gets a warning: each name makes a
+#: page (and for tags and regions a feed) of its own, and so many on one article is far more
+#: often an import gone wrong (keywords, a list pasted whole) than a story filed under them.
+MANY_NAMES = 50
 
 
 class Body:
@@ -151,6 +155,18 @@ class _Field:
     value: Any
     line: int
     text: str | None  # the scalar as written, for keys that want text ("title: 2024")
+    # A list's items as written, for keys that want names: "tags: [2024, 0x1F]" are the tags
+    # "2024" and "0x1F", where YAML reads the numbers 2024 and 31.
+    items: tuple[_Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One item of a front-matter list: its text as written (None for anything but a scalar)
+    and its line."""
+
+    text: str | None
+    line: int
 
 
 class _Problems:
@@ -198,7 +214,8 @@ def _read_yaml(loader: Any, first_line: int, problems: _Problems) -> dict[str, _
                 continue
             value = _clean(loader.construct_object(value_node, deep=True))
             text = _clean(value_node.value) if isinstance(value_node, yaml.ScalarNode) else None
-            fields[key] = _Field(value, line, text if value is not None else None)
+            items = _items(value_node, first_line)
+            fields[key] = _Field(value, line, text if value is not None else None, items)
         return fields
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -226,12 +243,23 @@ def _clean(value: Any) -> Any:
     joined into one character, and unwritable characters dropped."""
     if isinstance(value, str):
         joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
-        return _UNWRITABLE.sub("", joined)
+        return _UNWRITABLE.sub("", clean_text(joined))  # "\v" written as a YAML escape too
     if isinstance(value, list):
         return [_clean(item) for item in value]
     if isinstance(value, dict):
         return {key: _clean(item) for key, item in value.items()}
     return value
+
+
+def _items(node: yaml.Node, first_line: int) -> tuple[_Item, ...]:
+    """The items of a YAML list as written, with their lines; none for anything else."""
+    if not isinstance(node, yaml.SequenceNode):
+        return ()
+    items = []
+    for item in node.value:
+        text = _clean(item.value) if isinstance(item, yaml.ScalarNode) else None
+        items.append(_Item(text, first_line + item.start_mark.line))
+    return tuple(items)
 
 
 def _has_alias(root: yaml.Node) -> bool:
@@ -279,18 +307,45 @@ _KNOWN_KEYS = {
 }  # fmt: skip
 
 
+#: Far above any news article (a long feature is 50 KB of Markdown), and low enough that no file
+#: can hold a build up: Python-Markdown takes seconds and gigabytes for tens of megabytes.
+MAX_ARTICLE_BYTES = 2_000_000
+
+#: Characters a reader cannot see and YAML refuses (``ReaderError``) or reads as line breaks: C0
+#: controls but tab and newline, DEL, the C1 controls U+0080-U+009F (NEL among them), the line
+#: and paragraph separators and the noncharacters. Word's soft line break (U+000B) and the
+#: separators read as spaces; the rest are dropped. Newlines stay, so every line keeps its
+#: number for messages.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+_READ_AS_SPACE = frozenset("\x0b\u2028\u2029")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as a reader sees it: invisible control characters dropped, or made spaces."""
+    if _INVISIBLE.search(text) is None:
+        return text
+    return _INVISIBLE.sub(lambda found: " " if found[0] in _READ_AS_SPACE else "", text)
+
+
 def parse(
     data: bytes, source: Path, config: Config, md: markdown.Markdown
 ) -> tuple[Article | None, list[ContentError], list[ContentError]]:
     """One article from a file's bytes, or the errors that stop it; plus warnings."""
     problems = _Problems(source)
+    if len(data) > MAX_ARTICLE_BYTES:
+        problems.error(
+            1,
+            f"the file is {len(data):,} bytes; an article may be at most {MAX_ARTICLE_BYTES:,} "
+            "(2 MB): split it, or link to the data instead",
+        )
+        return None, problems.errors, problems.warnings
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         problems.error(line, f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
         return None, problems.errors, problems.warnings
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_text(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         problems.error(1, "empty file: an article needs front matter with at least 'title' and 'date'")
         return None, problems.errors, problems.warnings
@@ -312,10 +367,34 @@ def parse(
     fields = reader(block, opening + 2, problems)
     if fields is None:
         return None, problems.errors, problems.warnings
-    article = _article(fields, body, opening + 1, source, config, md, problems)
+    try:
+        article = _article(fields, body, opening + 1, source, config, md, problems)
+    except RecursionError:  # Python-Markdown parses what is nested by recursion
+        deepest = closing + 2 + _deepest_line(body)
+        problems.error(
+            deepest,
+            f"Markdown nested too deeply to render: lists, quotes or emphasis inside one another "
+            f"more than about {MAX_MARKDOWN_NESTING} levels deep",
+        )
     if problems.errors:
         return None, problems.errors, problems.warnings
     return article, problems.errors, problems.warnings
+
+
+#: What Python-Markdown renders for sure, nested (a list in a list...); deeper, it runs out of
+#: Python's stack somewhere past 200 levels, which is reported at the deepest-looking line.
+MAX_MARKDOWN_NESTING = 150
+_NESTING = re.compile(r"(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+
+
+def _deepest_line(body: str) -> int:
+    """The body line (from 0) that looks the most nested: the longest run of indentation,
+    quote and list markers; the first line with text when none has any."""
+    depths = [
+        (_NESTING.match(line).end(), bool(line.strip()), -number)  # type: ignore[union-attr]
+        for number, line in enumerate(body.split("\n"))
+    ]
+    return -max(depths)[2]
 
 
 def _article(
@@ -353,26 +432,26 @@ def _article(
             return None
         return value
 
-    def names(keys: Iterable[str]) -> tuple[str, ...]:
-        collected: list[str] = []
+    def names(keys: Iterable[str], kind: str) -> tuple[str, ...]:
+        collected: dict[str, str] = {}  # by name_key: "ISIS" and "isis" are one name
         for key in keys:
             taken.add(key)
             if key not in fields or fields[key].value is None:
                 continue
-            item = fields[key]
-            values = item.value
-            if isinstance(values, str):
-                values = values.split(",") if key not in config.region_keys else [values]
-            elif not isinstance(values, list):
-                values = [item.text if item.text is not None else values]
-            for value in values:
+            for value, line in _written_names(fields[key], split=key not in config.region_keys):
                 if isinstance(value, (dict, list)):
-                    problems.error(item.line, f"'{key}' must be a list of names, not hold a {_kind(value)}")
-                    continue
-                name = " ".join(str(value).split())
-                if name and name not in collected:
-                    collected.append(name)
-        return tuple(collected)
+                    problems.error(line, f"'{key}' must be a list of names, not hold a {_kind(value)}")
+                elif value is None:
+                    problems.warn(line, f"'{key}' has an empty item (~, null or a bare '-'); it is left out")
+                elif name := " ".join(value.split()):
+                    collected.setdefault(name_key(name), name)
+        if len(collected) > MANY_NAMES:
+            problems.warn(
+                fields[_key_of(fields, keys)].line,
+                f"{len(collected)} {kind} on one article; more than {MANY_NAMES} is most likely a mistake "
+                "(each gets a page of its own, and listings and feeds show only the first few)",
+            )
+        return tuple(collected.values())
 
     def flag(*keys: str) -> bool | None:
         found = first(*keys)
@@ -404,9 +483,9 @@ def _article(
     given_slug = text("slug")
     draft = flag("draft")
     is_published = flag("published")
-    tags = names(config.tag_keys)
-    regions = names(config.region_keys)
-    authors = names(config.author_keys)
+    tags = names(config.tag_keys, "tags")
+    regions = names(config.region_keys, "regions")
+    authors = names(config.author_keys, "authors")
     for region in regions:
         parts = [part for part in region.split("/") if part.strip()]
         line = fields[_key_of(fields, config.region_keys)].line
@@ -431,10 +510,9 @@ def _article(
                       "'updated' is earlier than 'date'")  # fmt: skip
     slug = slugify(given_slug or (jekyll.group(4) if jekyll else title))
     day = published if config.archive_day == "as-written" else published.astimezone(config.tz)
-    url = config.permalinks.article.format(
-        year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}", slug=slug
-    )
-    body_html, toc_html = _markdown(body, md)
+    year, month, day_of_month = date_segments(day.year, day.month, day.day)
+    url = config.permalinks.article.format(year=year, month=month, day=day_of_month, slug=slug)
+    body_html, toc_html = _markdown(body, md, config.allow_html)
     plain = _plain_text(body_html)
     if summary is None:
         summary = _first_paragraph(body_html)
@@ -457,6 +535,30 @@ def _article(
         extra=MappingProxyType(extra),
         lines=MappingProxyType({key: item.line for key, item in fields.items()}),
     )
+
+
+def _written_names(item: _Field, split: bool) -> list[tuple[Any, int]]:
+    """A names field's items with their lines: each a name as its author wrote it, None for an
+    empty item, or the list or table found in its place. A string is a comma-separated list,
+    unless ``split`` is off (a region's name may hold a comma)."""
+    value = item.value
+    if isinstance(value, str):
+        return [(part, item.line) for part in (value.split(",") if split else [value])]
+    if not isinstance(value, list):
+        return [(item.text if item.text is not None else _as_written(value), item.line)]
+    if len(item.items) != len(value):  # TOML, whose values come without their text
+        return [(v if v is None or isinstance(v, (dict, list)) else _as_written(v), item.line) for v in value]
+    return [
+        (v if v is None or isinstance(v, (dict, list)) else written.text, written.line)
+        for v, written in zip(value, item.items, strict=True)
+    ]
+
+
+def _as_written(value: Any) -> str:
+    """A typed value as text the way front matter writes it: ``true``, not Python's ``True``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _key_of(fields: Mapping[str, _Field], keys: Iterable[str]) -> str:
@@ -510,10 +612,10 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     else:
         raise ValueError(f"expected a date, got {type(value).__name__}")
     try:
-        if parsed.tzinfo is None:
-            # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
-            # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
-            parsed = parsed.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        zone = parsed.tzinfo or tz
+        # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
+        # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
+        parsed = parsed.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
         # Later stages compare instants (UTC) and may file by the site's day (tz): near year 1
         # or 9999 one of them can fall outside what datetime holds.
         parsed.astimezone(UTC)
@@ -607,7 +709,9 @@ class _ProseInline(markdown.treeprocessors.InlineProcessor):
     the characters any of the patterns needs (a backtick, backslash, bracket, ``<``, ``&``,
     ``*`` or ``_``, or a line ending in two spaces). For those every pattern fails and the text
     comes back as it went in, so it is handed back at once. Used only when every inline
-    pattern is one of ``PATTERNS``, whose needs are known."""
+    pattern is one of ``PATTERNS``, whose needs are known. Text on which the patterns would
+    take time growing with the square of its length is handed back as written too (see
+    ``MAX_INLINE_MARKS``)."""
 
     PATTERNS = frozenset(
         [
@@ -632,28 +736,53 @@ class _ProseInline(markdown.treeprocessors.InlineProcessor):
 
     # The name Python gives InlineProcessor's private ``__handleInline``: its calls come here.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if self._NEEDED.search(data) is None:
+        if self._NEEDED.search(data) is None or _too_costly_for_inline_patterns(data, self._NEEDED):
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
 
 
-#: Python-Markdown's link pattern is quadratic in the brackets of one block (8,000 ``[`` take
-#: seconds to minutes, Python-Markdown #798); no prose has this many, so they are escaped.
-MAX_BRACKETS_PER_BLOCK = 200
-_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+#: Python-Markdown turns a paragraph's inline Markdown into placeholders one match at a time,
+#: copying the whole paragraph for each: 20,000 links, escapes or entities in one paragraph
+#: take seconds to minutes (the square of its length). A paragraph (list item, heading, table
+#: cell) with more of the characters that start inline Markdown than this, which no prose has,
+#: is shown as written.
+MAX_INLINE_MARKS = 1_000
+#: Its link patterns read from each ``[`` to its ``]`` and from each ``](`` to its ``)``: to the
+#: end of the paragraph when there is none, so 8,000 ``[`` take minutes (Python-Markdown #798).
+#: Real links read their own text and URL, less than the paragraph; past this many characters
+#: per character of the paragraph (plus a stray bracket's worth), it is shown as written.
+LINK_SCANS_PER_CHARACTER = 4
+LINK_SCANS_ALLOWED = 20_000
+_LINK_SYNTAX = re.compile(r"\]\(|[\[\]()]")
 
 
-def _defuse(body: str) -> str:
-    if body.count("[") <= MAX_BRACKETS_PER_BLOCK:
-        return body
-    blocks = body.split("\n\n")
-    fenced = False
-    for number, block in enumerate(blocks):
-        fences = len(_FENCE.findall(block))
-        if not fenced and not fences and block.count("[") > MAX_BRACKETS_PER_BLOCK:
-            blocks[number] = block.replace("[", "\\[").replace("]", "\\]")
-        fenced ^= fences % 2 == 1
-    return "\n\n".join(blocks)
+def _too_costly_for_inline_patterns(text: str, marks: re.Pattern[str]) -> bool:
+    """Whether Python-Markdown's inline patterns would copy or scan ``text`` once per mark."""
+    if len(text) > MAX_INLINE_MARKS and len(marks.findall(text)) > MAX_INLINE_MARKS:
+        return True
+    budget = LINK_SCANS_PER_CHARACTER * len(text) + LINK_SCANS_ALLOWED
+    return "[" in text and len(text) ** 2 > budget and _link_scans(text) > budget
+
+
+def _link_scans(text: str) -> int:
+    """How many characters Python-Markdown's link patterns read in ``text``: from each ``[``
+    to the ``]`` that closes it, from each ``](`` to the ``)`` that closes it, or to the end."""
+    total = 0
+    brackets: list[int] = []
+    parentheses: list[tuple[int, bool]] = []  # where each opened, and whether a link's
+    for found in _LINK_SYNTAX.finditer(text):
+        mark, at = found[0], found.start()
+        if mark[0] == "]" and brackets:
+            total += at - brackets.pop()
+        if mark == "[":
+            brackets.append(at)
+        elif mark[-1] == "(":
+            parentheses.append((at, mark == "]("))
+        elif mark == ")" and parentheses:
+            opened, of_link = parentheses.pop()
+            total += at - opened if of_link else 0
+    total += sum(len(text) - at for at in brackets)
+    return total + sum(len(text) - at for at, of_link in parentheses if of_link)
 
 
 class _SiteRootLinks(markdown.postprocessors.Postprocessor):
@@ -684,9 +813,74 @@ class _SiteRootLinks(markdown.postprocessors.Postprocessor):
         return f"{name}{quote}{self.prefix}{inner[1:]}{quote}"
 
 
-def _markdown(body: str, md: markdown.Markdown) -> tuple[str, str]:
+#: Schemes that run code where a link or image points (``data:`` pages run script too; a
+#: ``data:image/`` picture does not, but an SVG one may). Browsers read a URL's scheme after
+#: decoding character references, dropping leading controls and spaces and every tab and line
+#: break, ignoring case: ``&#106;ava&#x09;Script:`` is ``javascript:``; so is it read here.
+UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite"})
+_ENGINE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>")
+_TAG_ATTRIBUTE = re.compile(r"""(\s+)([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+
+
+def without_unsafe_urls(html_text: str) -> str:
+    """Rendered Markdown without links or image sources that run script: a link to one is
+    left as its text, an image loses its ``src``; and without the ``on...`` event attributes
+    that ``{: onclick=...}`` (attr_list) can write. For bodies whose raw HTML is escaped, so
+    every tag here is the Markdown engine's own, well formed and nested."""
+    dropped_links: list[bool] = []  # one per open <a>: was its tag dropped?
+
+    def tag(found: re.Match[str]) -> str:
+        closing, name, attributes = found[1], found[2].lower(), found[3]
+        if name == "a" and closing:
+            return "" if dropped_links and dropped_links.pop() else found[0]
+        if closing:
+            return found[0]
+        unsafe = False
+
+        def attribute(match: re.Match[str]) -> str:
+            nonlocal unsafe
+            key, value = match[2].lower(), match[3]
+            if key.startswith("on"):
+                return ""
+            if key in _URL_ATTRIBUTES and value is not None and _runs_script(value, image=name == "img"):
+                unsafe = True
+                return ""
+            return match[0]
+
+        kept = _TAG_ATTRIBUTE.sub(attribute, attributes)
+        if name == "a":
+            dropped_links.append(unsafe)
+            if unsafe:
+                return ""
+        return f"<{found[2]}{kept}>"
+
+    return _ENGINE_TAG.sub(tag, html_text)
+
+
+def _runs_script(value: str, image: bool) -> bool:
+    quoted = value[:1] in "\"'" and len(value) > 1
+    url = _URL_IGNORED.sub("", html.unescape(value[1:-1] if quoted else value))
+    url = url.strip("".join(map(chr, range(0x21))))  # C0 controls and space
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme[1].lower() not in UNSAFE_SCHEMES:
+        return False
+    if image and scheme[1].lower() == "data":
+        media_type = url[len(scheme[0]) :].split(",", 1)[0].split(";", 1)[0].strip().lower()
+        return not media_type.startswith("image/") or media_type.startswith("image/svg")
+    return True
+
+
+def _markdown(body: str, md: markdown.Markdown, allow_html: bool) -> tuple[str, str]:
     md.reset()
-    html_text = md.convert(_defuse(body))
+    # Not reset by Python-Markdown: a document it gave up on (RecursionError) leaves its
+    # nesting there, which the next document would be parsed inside of.
+    md.parser.state.clear()
+    html_text = md.convert(body)
+    if not allow_html:
+        html_text = without_unsafe_urls(html_text)
     toc = getattr(md, "toc", "")
     has_headings = "<li>" in toc
     return html_text, toc if has_headings else ""

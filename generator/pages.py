@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from generator.config import Config
 from generator.content import Article
 from generator.errors import BuildFailed, ContentError
 from generator.taxonomy import Site
@@ -92,8 +93,11 @@ def plan(site: Site) -> list[Page]:
     return pages
 
 
-def check_urls(pages: list[Page]) -> None:
-    """Raise BuildFailed naming every article whose URL is taken or unsafe."""
+def check_urls(pages: list[Page], config: Config) -> None:
+    """Raise BuildFailed naming, at the file and line that made it, every page whose URL is
+    taken twice or unsafe. ``config`` tells which front-matter keys hold tags, regions and
+    authors."""
+    keys = _NameKeys.of(config)
     first: dict[str, Page] = {}
     claims: dict[str, list[Page]] = defaultdict(list)  # only the URLs wanted twice, or unsafe
     for page in pages:
@@ -111,13 +115,14 @@ def check_urls(pages: list[Page]) -> None:
             errors += [_at(a, f"URL {url} would lead outside the output folder") for a in articles]
         if len(claimants) < 2:
             continue
-        for article in articles:
-            others = [
-                p.context["article"].source if p.kind == "article" else f"the {p.kind} page"
-                for p in claimants
-                if p.context.get("article") is not article
-            ]
-            errors.append(_at(article, f"URL {url} is also wanted by {', '.join(others)}"))
+        for page in claimants:
+            if (maker := _maker(page, keys)) is None:
+                continue
+            others = ", ".join(_describe(p) for p in claimants if p is not page)
+            errors.append(maker.error(f"URL {url} is also wanted by {others}"))
+        if not any(_maker(page, keys) for page in claimants):  # a safety net: each kind has one
+            described = ", ".join(_describe(p) for p in claimants)
+            errors.append(ContentError(Path(url), 1, f"URL {url} is wanted by {described}"))
     if errors:
         raise BuildFailed(errors)
 
@@ -125,3 +130,79 @@ def check_urls(pages: list[Page]) -> None:
 def _at(article: Article, message: str) -> ContentError:
     line = article.lines.get("slug") or article.lines.get("title") or 1
     return ContentError(Path(article.source), line, message)
+
+
+@dataclass(frozen=True)
+class _NameKeys:
+    """The front-matter keys that give each kind of name, for the line that made its page."""
+
+    by_kind: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, config: Config) -> _NameKeys:
+        dates = ("date", "publishDate")
+        return cls(
+            {
+                "tag": config.tag_keys,
+                "author": config.author_keys,
+                "region": config.region_keys,
+                "year": dates,
+                "month": dates,
+                "day": dates,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class _Maker:
+    """The article whose front matter made a page, and the name it made it for (none for the
+    article's own page)."""
+
+    article: Article
+    line: int
+    name: str | None = None
+    others: int = 0  # more articles that name it
+
+    def error(self, message: str) -> ContentError:
+        if self.name is not None:
+            plural = "s" * (self.others != 1)
+            also = f" (here and in {self.others} other article{plural})" if self.others else ""
+            message = f"{self.name}{also} makes a page: {message}"
+        return ContentError(Path(self.article.source), self.line, message)
+
+
+def _maker(page: Page, keys: _NameKeys) -> _Maker | None:
+    """Who made ``page``: an article for its own page; for the first page of a tag, author,
+    region or date listing, the first (by file name) of the articles that name it, at the line
+    that does. Later pages of a listing and the site's own pages are made by no one file."""
+    if page.kind == "article":
+        article = page.context["article"]
+        return _Maker(article, _at(article, "").line)
+    pagination = page.context.get("pagination")
+    listed = _listed(page)
+    if listed is None or pagination is None or pagination.number > 1 or not listed[1]:
+        return None
+    name, articles = listed
+    article = min(articles, key=lambda a: a.source)
+    line = next((article.lines[key] for key in keys.by_kind.get(page.kind, ()) if key in article.lines), 1)
+    return _Maker(article, line, f"{page.kind} '{name}'", len(articles) - 1)
+
+
+def _listed(page: Page) -> tuple[str, tuple[Article, ...]] | None:
+    """What a listing page lists: its name as written (a region's path) and its articles."""
+    if (region := page.context.get("region")) is not None:
+        return region.path, region.articles
+    for key in ("term", "period"):
+        if (found := page.context.get(key)) is not None:
+            return found.name, found.articles
+    return None
+
+
+def _describe(page: Page) -> str:
+    if page.kind == "article":
+        return page.context["article"].source
+    listed, pagination = _listed(page), page.context.get("pagination")
+    if listed is None:
+        return f"the {page.kind} page"
+    number = f"page {pagination.number} of " if pagination is not None and pagination.number > 1 else ""
+    return f"{number}the {page.kind} '{listed[0]}'"
