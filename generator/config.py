@@ -29,6 +29,9 @@ class Permalinks:
     author: str = "/authors/{slug}/"
 
 
+MARKDOWN_ENGINES = ("commonmark", "python-markdown")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything a build needs to know besides the content itself."""
@@ -61,8 +64,11 @@ class Config:
     search: bool = True
     #: Articles per shard of the search index: an edit re-indexes only its shard.
     search_shard_articles: int = 1000
-    #: Raw HTML in article bodies passes through (true) or is escaped (false).
+    #: Raw HTML in article bodies passes through (true) or is left out (false).
     allow_html: bool = True
+    #: The Markdown engine: "python-markdown" (as Pelican and MkDocs read Markdown) or
+    #: "commonmark" (cmark-gfm, as GitHub, Hugo, Eleventy and Zola read it).
+    markdown: str = "python-markdown"
     #: Related articles shown under each article.
     related_count: int = 5
     permalinks: Permalinks = field(default_factory=Permalinks)
@@ -181,6 +187,8 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         error("search_shard_articles", "'search_shard_articles' must be at least 1")
     if config.archive_day not in ("as-written", "site"):
         error("archive_day", '\'archive_day\' must be "as-written" or "site"')
+    if config.markdown not in MARKDOWN_ENGINES:
+        error("markdown", '\'markdown\' must be "commonmark" or "python-markdown"')
     if problem := base_url_problem(config.base_url):
         error("base_url", f"'base_url' {problem}")
     if errors:

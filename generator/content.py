@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import markdown
 import markdown.blockprocessors
@@ -26,6 +26,7 @@ import markdown.treeprocessors
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from generator.commonmark import CommonMark, site_root_links
 from generator.config import Config
 from generator.errors import ContentError, SourceUnreadable
 from generator.slugs import date_segments, name_key, slugify
@@ -328,7 +329,7 @@ def clean_text(text: str) -> str:
 
 
 def parse(
-    data: bytes, source: Path, config: Config, md: markdown.Markdown
+    data: bytes, source: Path, config: Config, md: Renderer
 ) -> tuple[Article | None, list[ContentError], list[ContentError]]:
     """One article from a file's bytes, or the errors that stop it; plus warnings."""
     problems = _Problems(source)
@@ -403,7 +404,7 @@ def _article(
     opening_line: int,
     source: Path,
     config: Config,
-    md: markdown.Markdown,
+    md: Renderer,
     problems: _Problems,
 ) -> Article | None:
     taken: set[str] = set()
@@ -628,7 +629,37 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
 # -- Markdown ----------------------------------------------------------------------------------
 
 
-def markdown_renderer(config: Config) -> markdown.Markdown:
+class Renderer(Protocol):
+    """A Markdown engine: a body's HTML and its table of contents ("" without headings)."""
+
+    def render(self, body: str) -> tuple[str, str]: ...
+
+
+def markdown_renderer(config: Config) -> Renderer:
+    """The site's Markdown engine, made once per process and reused for every body."""
+    if config.markdown == "python-markdown":
+        return PythonMarkdown(python_markdown(config))
+    return CommonMark(config.allow_html, config.base_path)
+
+
+class PythonMarkdown:
+    """Python-Markdown with the extensions Dateline has always used."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        self.md = md
+
+    def render(self, body: str) -> tuple[str, str]:
+        md = self.md
+        md.reset()
+        # Not reset by Python-Markdown: a document it gave up on (RecursionError) leaves its
+        # nesting there, which the next document would be parsed inside of.
+        md.parser.state.clear()
+        html_text = md.convert(body)
+        toc = getattr(md, "toc", "")
+        return html_text, toc if "<li>" in toc else ""
+
+
+def python_markdown(config: Config) -> markdown.Markdown:
     """One reusable Markdown converter (``reset()`` between documents is far cheaper than a
     new instance per article)."""
     md = markdown.Markdown(
@@ -786,31 +817,15 @@ def _link_scans(text: str) -> int:
 
 
 class _SiteRootLinks(markdown.postprocessors.Postprocessor):
-    """Root-relative links in articles (``[port](/2024/03/01/port/)``, ``<img src="/a.png">``)
-    are written from the site root, as templates' ``url`` filter reads them: under a base path
-    such as ``/archive/`` they get it prefixed, so the same content works on a project site.
-    Runs on the final HTML so raw HTML links are covered; code samples are escaped by then
-    (``&lt;a href=...``), so the pattern, which needs a real ``<``, leaves them alone."""
-
-    _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
-    _ATTRIBUTE = re.compile(r"""(\s[^\s"'>/=]+\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
+    """Root-relative links get the base path (``commonmark.site_root_links``); on the final
+    HTML, so raw HTML links are covered."""
 
     def __init__(self, md: markdown.Markdown, base_path: str) -> None:
         super().__init__(md)
         self.prefix = base_path
 
     def run(self, text: str) -> str:
-        return self._TAG.sub(lambda tag: self._ATTRIBUTE.sub(self._attribute, tag[0]), text)
-
-    def _attribute(self, match: re.Match[str]) -> str:
-        name, value = match[1], match[2]
-        if name.strip(" \t\n=").lower() not in ("href", "src"):
-            return match[0]
-        quote = value[0] if value[0] in "\"'" else ""
-        inner = value[1:-1] if quote else value
-        if not inner.startswith("/") or inner.startswith(("//", "/\\")):
-            return match[0]
-        return f"{name}{quote}{self.prefix}{inner[1:]}{quote}"
+        return site_root_links(text, self.prefix)
 
 
 #: Schemes that run code where a link or image points (``data:`` pages run script too; a
@@ -873,17 +888,11 @@ def _runs_script(value: str, image: bool) -> bool:
     return True
 
 
-def _markdown(body: str, md: markdown.Markdown, allow_html: bool) -> tuple[str, str]:
-    md.reset()
-    # Not reset by Python-Markdown: a document it gave up on (RecursionError) leaves its
-    # nesting there, which the next document would be parsed inside of.
-    md.parser.state.clear()
-    html_text = md.convert(body)
+def _markdown(body: str, md: Renderer, allow_html: bool) -> tuple[str, str]:
+    html_text, toc = md.render(body)
     if not allow_html:
         html_text = without_unsafe_urls(html_text)
-    toc = getattr(md, "toc", "")
-    has_headings = "<li>" in toc
-    return html_text, toc if has_headings else ""
+    return html_text, toc
 
 
 _TAG = re.compile(r"<[^>]+>")

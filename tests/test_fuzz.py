@@ -21,8 +21,14 @@ from generator.content import UNSAFE_SCHEMES, markdown_renderer, parse
 
 CONFIG = Config(Path("site"))
 MD = markdown_renderer(CONFIG)
-NO_HTML = Config(Path("site"), allow_html=False)
-NO_HTML_MD = markdown_renderer(NO_HTML)
+ENGINES = ["python-markdown", "commonmark"]
+#: Each engine's settings and renderer, with raw HTML allowed (True) and not.
+RENDERERS = {
+    (engine, allowed): (config, markdown_renderer(config))
+    for engine in ENGINES
+    for allowed in (True, False)
+    for config in [Config(Path("site"), markdown=engine, allow_html=allowed)]
+}
 
 #: Characters that broke loaders before: controls YAML refuses or reads as line breaks, the
 #: byte-order mark, separators, noncharacters, a lone UTF-8 continuation byte.
@@ -70,10 +76,11 @@ def test_any_bytes_in_a_title_give_an_article_or_errors(title: bytes):
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", found.title)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=300, deadline=2_000, suppress_health_check=[HealthCheck.too_slow])
 @given(BODIES)
-def test_any_markdown_body_gives_an_article_or_errors(body: str):
-    load(f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode())
+def test_any_markdown_body_gives_an_article_or_errors(engine: str, body: str):
+    load(f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode(), *RENDERERS[engine, True])
 
 
 def _browser_scheme(url: str) -> str:
@@ -83,10 +90,11 @@ def _browser_scheme(url: str) -> str:
     return found[1].lower() if found else ""
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=300, deadline=2_000, suppress_health_check=[HealthCheck.too_slow])
 @given(BODIES)
-def test_without_raw_html_no_body_links_to_script(body: str):
-    found = load(f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode(), NO_HTML, NO_HTML_MD)
+def test_without_raw_html_no_body_links_to_script(engine: str, body: str):
+    found = load(f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode(), *RENDERERS[engine, False])
     if found is None or not found.body_html.strip():
         return
     for element in html.fragment_fromstring(found.body_html, create_parent="div").iter():
@@ -136,19 +144,20 @@ HOSTILE_UNITS = {"reference links": "[a][b]", "entities": "&amp; ", "escapes": "
                  "unclosed links": "[a](", "code spans": "`a` "}  # fmt: skip
 
 
-def _seconds_to_load(body: str) -> float:
+def _seconds_to_load(body: str, engine: str) -> float:
     data = f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode()
     best = float("inf")
     for _ in range(2):  # the quicker of two: a busy machine slows one run, not the trend
         started = time.perf_counter()
-        load(data)
+        load(data, *RENDERERS[engine, True])
         best = min(best, time.perf_counter() - started)
     return best
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("unit", HOSTILE_UNITS.values(), ids=list(HOSTILE_UNITS))
-def test_hostile_markdown_costs_time_in_proportion_to_its_size(unit: str):
+def test_hostile_markdown_costs_time_in_proportion_to_its_size(unit: str, engine: str):
     """Four times the text may take four times as long; eight, to allow for noise, not sixteen."""
     count = 48_000 // len(unit)
-    small, large = _seconds_to_load(unit * count), _seconds_to_load(unit * 4 * count)
+    small, large = _seconds_to_load(unit * count, engine), _seconds_to_load(unit * 4 * count, engine)
     assert large < 8 * max(small, 0.02), (small, large)
