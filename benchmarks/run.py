@@ -75,7 +75,7 @@ def hugo_binary() -> str:
     sys.exit(f"no Hugo binary in {folders}")
 
 
-def generate(work: Path, count: int, with_hugo: bool) -> tuple[Path, Path | None]:
+def generate(work: Path, count: int, with_hugo: bool, markdown: str) -> tuple[Path, Path | None]:
     generator = BENCH / "gen_corpus.py"
     if not generator.is_file():
         sys.exit(f"{generator} not found")
@@ -83,7 +83,8 @@ def generate(work: Path, count: int, with_hugo: bool) -> tuple[Path, Path | None
     if not (site / "content").is_dir():
         print(f"generating {count} articles for Dateline...", flush=True)
         subprocess.run([sys.executable, str(generator), str(site / "content"), str(count)], check=True)
-        (site / "site.toml").write_text('title = "News Archive"\nbase_url = "https://example.org/"\n')
+    settings = f'title = "News Archive"\nbase_url = "https://example.org/"\nmarkdown = "{markdown}"\n'
+    (site / "site.toml").write_text(settings)
     if not with_hugo:
         return site, None
     peer = work / f"hugo-{count}"
@@ -114,9 +115,15 @@ Results = dict[str, dict[str, Runs]]  # tool -> stage -> runs
 
 
 def bench(
-    count: int, repeat: int, jobs: int | None, work: Path, with_hugo: bool, search: bool = False
+    count: int,
+    repeat: int,
+    jobs: int | None,
+    work: Path,
+    with_hugo: bool,
+    search: bool = False,
+    markdown: str = "commonmark",
 ) -> dict[str, dict[str, Runs]]:
-    site, peer = generate(work, count, with_hugo)
+    site, peer = generate(work, count, with_hugo, markdown)
     dateline = [sys.executable, "-m", "generator", "build", "--site", str(site)]
     if not search:  # Hugo builds no search index: compare like with like by default
         dateline.append("--no-search")
@@ -196,6 +203,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="Dateline's --jobs (default: all cores)")
     parser.add_argument("--no-hugo", action="store_true", help="measure Dateline alone")
     parser.add_argument(
+        "--markdown",
+        default="commonmark",
+        choices=["commonmark", "python-markdown"],
+        help="Dateline's engine",
+    )
+    parser.add_argument(
         "--search", action="store_true", help="let Dateline build its search index too (Hugo builds none)"
     )
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work", help="archives go here")
@@ -209,7 +222,10 @@ def main() -> None:
     for count in args.sizes:
         print(f"{count} articles (load average {os.getloadavg()[0]:.2f})", flush=True)
         tables.append(
-            table(count, bench(count, args.repeat, args.jobs, args.work, not args.no_hugo, args.search))
+            table(
+                count,
+                bench(count, args.repeat, args.jobs, args.work, not args.no_hugo, args.search, args.markdown),
+            )
         )
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print("\n".join(tables))

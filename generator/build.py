@@ -25,7 +25,7 @@ from generator.output import Staging, WriteReport, build_lock, check_output_dir,
 if TYPE_CHECKING:
     import jinja2
 
-    from generator import incremental, pages, taxonomy
+    from generator import content, incremental, pages, taxonomy
 
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
@@ -43,6 +43,7 @@ class Report:
     seconds: float
     warnings: tuple[ContentError, ...]
     rendered: int = 0  # pages rendered, whether or not their bytes changed
+    unread: tuple[sources.Unread, ...] = ()  # Markdown files under content/ not read, by reason
 
 
 def prepare(
@@ -56,7 +57,34 @@ def prepare(
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     site = taxonomy.index(loaded.articles, config, now)
-    return site, plan_site(site), found.skipped + loaded.warnings + site.warnings
+    plan = plan_site(site)
+    notes = _notes(found, loaded.articles, site, published_files(found, site, plan)[1])
+    return site, plan, found.skipped + loaded.warnings + site.warnings + notes
+
+
+def published_files(
+    found: sources.Sources, site: taxonomy.Site, plan: list[pages.Page]
+) -> tuple[dict[str, Path], tuple[ContentError, ...]]:
+    """URL -> file for what is copied as it is: the static files and the files of the page
+    bundles of published articles; and a warning for each bundle file whose place a page or
+    static file takes."""
+    if not found.bundles:
+        return found.statics, ()
+    taken = {relative_path(page.url): f"the page {page.url}" for page in plan}
+    taken.update((relative_path(url), f"the static file {url}") for url in found.statics)
+    bundled, clashes = sources.bundle_statics(found.bundles, site.articles, taken)
+    return {**found.statics, **bundled}, clashes
+
+
+def _notes(
+    found: sources.Sources,
+    loaded: tuple[content.Article, ...],
+    site: taxonomy.Site,
+    clashes: tuple[ContentError, ...],
+) -> tuple[ContentError, ...]:
+    """Warnings about what the content holds but the site will not show."""
+    nothing = sources.nothing_built(site.config.content_dir, found.unread, loaded, len(site.articles))
+    return clashes if nothing is None else (*clashes, nothing)
 
 
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
@@ -112,10 +140,11 @@ def _build(
     found = sources.find(config)
     paths, statics, skipped = list(found.articles), found.statics, found.skipped
     state = sources.load_state(config) if use_cache else None
-    seen = sources.inputs(config, paths, statics.values())
+    seen = sources.inputs(config, paths, found.stamped())
     if state is not None and sources.unchanged(state, seen, now, config.out_dir):
         warnings = skipped + cache.errors_from(state.warnings)
-        return Report(state.articles, state.pages, 0, 0, time.perf_counter() - started, warnings)
+        seconds = time.perf_counter() - started
+        return Report(state.articles, state.pages, 0, 0, seconds, warnings, unread=found.unread)
 
     from generator import incremental, parallel, taxonomy
 
@@ -138,6 +167,8 @@ def _build(
         )
         site = taxonomy.index(loaded.articles, config, now, related_memo=related)
         plan = plan_site(site)
+        statics, clashes = published_files(found, site, plan)
+        notes = _notes(found, loaded.articles, site, clashes)
         custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != theme_dir().resolve()
         templates = sources.templates_digest(config)
         fingerprints = incremental.Fingerprints(site, templates, loaded.digests)
@@ -178,7 +209,7 @@ def _build(
                 due,
                 len(site.articles),
                 len(plan),
-                cache.plain_errors(loaded.warnings + site.warnings),
+                cache.plain_errors(loaded.warnings + site.warnings + notes),
                 written.outputs,
                 shards,
             ),
@@ -189,8 +220,9 @@ def _build(
         written=written.written,
         removed=written.removed,
         seconds=time.perf_counter() - started,
-        warnings=skipped + loaded.warnings + site.warnings,
+        warnings=skipped + loaded.warnings + site.warnings + notes,
         rendered=rendered,
+        unread=found.unread,
     )
 
 

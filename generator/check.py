@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator import pages, render, sources, taxonomy
-from generator.build import Progress, Report, no_progress, prepare
+from generator.build import Progress, Report, no_progress, prepare, published_files
 from generator.config import Config
 from generator.errors import BuildFailed, ContentError
 
@@ -52,7 +52,7 @@ def check(config: Config, now: datetime | None = None, progress: Progress = no_p
     """Validate content and every internal link without writing anything."""
     started = time.perf_counter()
     site, plan, warnings = prepare(config, now, progress)
-    known = {page.url for page in plan} | set(sources.static_files(config))
+    known = {page.url for page in plan} | set(published_files(sources.find(config), site, plan)[0])
     base = config.base_path
     errors: list[ContentError] = []
     for url, data in rendered(plan, site, progress("Checking", len(plan))):
@@ -86,4 +86,9 @@ def _broken_link(site: taxonomy.Site, url: str, href: str, target: str) -> Conte
         raw = href.split("#")[0]
         line = next((n for n, row in enumerate(text.splitlines(), 1) if raw in row), 1)
         return ContentError(Path(article.source), line, f"broken link to {href}")
+    redirect = next((r for r in site.redirects if r.url == url), None)
+    if redirect is not None:  # its target is written in front matter, not in a template
+        return ContentError(
+            Path(redirect.source), redirect.line, f"redirect from {url} to a missing page {href}"
+        )
     return ContentError(Path(url), 1, f"broken link to {href} (from a template)")

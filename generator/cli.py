@@ -14,6 +14,7 @@ from generator.config import base_url_problem, load_config
 from generator.errors import BuildFailed, DatelineError
 from generator.progress import progress_bar
 from generator.publish import checked_branch, checked_remote
+from generator.sources import describe_unread
 
 if TYPE_CHECKING:
     from generator.build import Report
@@ -56,6 +57,13 @@ def _jobs(text: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError(f"at least 1 process is needed, not {text}")
     return jobs
+
+
+def _existing(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text}: no such file or folder")
+    return path
 
 
 def _host(text: str) -> str:
@@ -141,6 +149,26 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--tags", default="", help="comma-separated tags, e.g. floods,ports")
     _site_options(new_cmd)
 
+    # -- import: site.toml from a Jekyll or Hugo site (generator/importer.py) ------------------
+    import_cmd = commands.add_parser(
+        "import",
+        help="write site.toml from a Jekyll or Hugo site's settings",
+        description="Read a Jekyll _config.yml or a Hugo hugo.toml, config.toml (.yaml, .json) or "
+        "config/_default/ and write site.toml with the same title, description, base URL, "
+        "language, time zone, taxonomies and article permalinks, so that the old article URLs "
+        "are built again; then list every setting it could not carry over, and why.",
+    )
+    import_cmd.add_argument(
+        "path", type=_existing, help="the Jekyll or Hugo site folder, or its settings file"
+    )
+    _site_options(import_cmd)
+    import_cmd.add_argument(
+        "--section",
+        help="the Hugo section (content/NAME/) or Jekyll collection holding the articles "
+        "(default: Hugo's mainSections, else the section with the most files; Jekyll's posts)",
+    )
+    import_cmd.add_argument("--force", action="store_true", help="replace an existing site.toml")
+
     # -- publish: GitHub Pages via a gh-pages branch (generator/publish.py) --------------------
     publish_cmd = commands.add_parser(
         "publish",
@@ -210,10 +238,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _summary(verb: str, report: Report) -> str:
-    return (
+    summary = (
         f"{verb} {report.articles} article{'s' * (report.articles != 1)}, {report.pages} pages "
         f"({report.written} written, {report.removed} removed) in {report.seconds:.2f}s"
     )
+    unread = describe_unread(report.unread)  # nothing under content/ is passed over unsaid
+    return summary if unread is None else f"{summary}\n{unread}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -226,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
             print(new_article(config, args.title, args.region, tags))
             return 0
+        if args.command == "import":
+            return _import(args)
         if args.command == "publish":
             return _publish(args)
         if args.command == "workflow":
@@ -276,7 +308,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-# -- publish and workflow ----------------------------------------------------------------------
+# -- import, publish and workflow --------------------------------------------------------------
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.importer import read_site, write_settings
+
+    imported = read_site(args.path, args.section)
+    target = write_settings(imported, args.site, force=args.force)
+    written = [*imported.settings, *(f"permalinks.{key}" for key in imported.permalinks)]
+    sources = ", ".join(str(path) for path in imported.read)
+    print(f"Wrote {target} from {imported.generator}'s {sources}: {', '.join(written) or 'no settings'}")
+    if imported.unmapped:
+        count = len(imported.unmapped)
+        print(f"Not carried over ({count} setting{'s' * (count != 1)}):")
+        for item in imported.unmapped:
+            print(f"  {item.name}: {item.why}")
+    else:
+        print("Every setting was carried over.")
+    for note in imported.notes:
+        print(note)
+    print("Then build the site: dateline build")
+    return 0
 
 
 def _publish(args: argparse.Namespace) -> int:

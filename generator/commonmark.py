@@ -63,7 +63,7 @@ class CommonMark:
             toc = table_of_contents(headings)
         if self.base_path != "/":
             text = site_root_links(text, self.base_path)
-        return text, toc
+        return text.rstrip("\n"), toc
 
     def _highlight(self, match: re.Match[str]) -> str:
         try:

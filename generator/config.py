@@ -14,19 +14,33 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import BuildFailed, ContentError, DatelineError
+from generator.permalinks import (
+    ARTICLE_PLACEHOLDERS,
+    JEKYLL_STYLES,
+    NAME_PLACEHOLDERS,
+    SLUG_RULES,
+    as_folder_or_page,
+    placeholders,
+)
+from generator.permalinks import parse as parse_pattern
 
 SETTINGS_FILE = "site.toml"
 
 
 @dataclass(frozen=True)
 class Permalinks:
-    """URL patterns. Placeholders: {year} {month} {day} {slug} for articles, {slug} for terms,
-    {path} for regions (``middle-east/iraq``)."""
+    """URL patterns, in Dateline's ``{name}`` form (``site.toml`` may write Jekyll's and Hugo's
+    ``:name`` too; see permalinks.py). Articles take the date, name and place placeholders of
+    ``permalinks.ARTICLE_PLACEHOLDERS`` and may end in ``.html``; terms take {slug}, regions
+    {path} (``middle-east/iraq``)."""
 
     article: str = "/{year}/{month}/{day}/{slug}/"
     tag: str = "/tags/{slug}/"
     region: str = "/regions/{path}/"
     author: str = "/authors/{slug}/"
+    #: How names become parts of article URLs: "dateline" (``slugs.slugify``), or as "jekyll"
+    #: or "hugo" made them, so an archive moved from one keeps its URLs.
+    slugs: str = "dateline"
 
 
 MARKDOWN_ENGINES = ("commonmark", "python-markdown")
@@ -66,9 +80,12 @@ class Config:
     search_shard_articles: int = 1000
     #: Raw HTML in article bodies passes through (true) or is left out (false).
     allow_html: bool = True
-    #: The Markdown engine: "python-markdown" (as Pelican and MkDocs read Markdown) or
-    #: "commonmark" (cmark-gfm, as GitHub, Hugo, Eleventy and Zola read it).
-    markdown: str = "python-markdown"
+    #: The Markdown engine: "commonmark" (cmark-gfm, as GitHub, Hugo, Eleventy and Zola read
+    #: Markdown) or "python-markdown" (as Pelican and MkDocs read it).
+    markdown: str = "commonmark"
+    #: Python-Markdown extensions of the site's own, by import name ("pullquote" for
+    #: pullquote.py in the site folder, "package.module:Class"); python-markdown engine only.
+    markdown_extensions: tuple[str, ...] = ()
     #: Related articles shown under each article.
     related_count: int = 5
     permalinks: Permalinks = field(default_factory=Permalinks)
@@ -189,6 +206,8 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         error("archive_day", '\'archive_day\' must be "as-written" or "site"')
     if config.markdown not in MARKDOWN_ENGINES:
         error("markdown", '\'markdown\' must be "commonmark" or "python-markdown"')
+    if config.markdown_extensions and config.markdown != "python-markdown":
+        error("markdown_extensions", "'markdown_extensions' needs markdown = \"python-markdown\"")
     if problem := base_url_problem(config.base_url):
         error("base_url", f"'base_url' {problem}")
     if errors:
@@ -233,29 +252,55 @@ def _settings_text(path: Path) -> str:
         raise BuildFailed([ContentError(path, line, message)]) from None
 
 
+_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "article": ARTICLE_PLACEHOLDERS,
+    "tag": frozenset({"slug"}),
+    "region": frozenset({"path"}),
+    "author": frozenset({"slug"}),
+}
+
+
 def _permalinks(value: Any, error: Any) -> Permalinks:
-    allowed = {
-        "article": {"year", "month", "day", "slug"},
-        "tag": {"slug"},
-        "region": {"path"},
-        "author": {"slug"},
-    }
     if not isinstance(value, dict):
         error("permalinks", "[permalinks] must be a table")
         return Permalinks()
     patterns: dict[str, str] = {}
     for kind, pattern in value.items():
-        if kind not in allowed:
-            error(kind, f"unknown permalink '{kind}' (one of: {', '.join(allowed)})")
-        elif not isinstance(pattern, str) or not pattern.startswith("/") or not pattern.endswith("/"):
-            error(kind, f"permalink '{kind}' must be a string starting and ending with '/'")
-        elif unknown := set(re.findall(r"{(\w+)}", pattern)) - allowed[kind]:
-            error(kind, f"permalink '{kind}' has unknown placeholder {{{sorted(unknown)[0]}}}")
-        elif "{slug}" not in pattern and "{path}" not in pattern:
-            error(kind, f"permalink '{kind}' must contain {{slug}} or {{path}}")
+        if kind == "slugs":
+            if pattern in SLUG_RULES:
+                patterns[kind] = pattern
+            else:
+                error(kind, f"permalink 'slugs' must be one of: {', '.join(SLUG_RULES)}")
+        elif kind not in _PLACEHOLDERS:
+            error(kind, f"unknown permalink '{kind}' (one of: {', '.join(_PLACEHOLDERS)}, slugs)")
+        elif not isinstance(pattern, str):
+            error(kind, f"permalink '{kind}' must be a string starting with '/'")
+        elif problem := pattern_problem(kind, pattern):
+            error(kind, f"permalink '{kind}' {problem}")
         else:
-            patterns[kind] = pattern
+            parsed = parse_pattern(pattern, _PLACEHOLDERS[kind], styles=kind == "article")
+            patterns[kind] = as_folder_or_page(parsed) if kind == "article" else parsed
     return Permalinks(**patterns)
+
+
+def pattern_problem(kind: str, pattern: str) -> str | None:
+    """What is wrong with a ``[permalinks]`` pattern of ``kind`` as written, or None."""
+    article = kind == "article"
+    if not pattern.startswith("/") and not (article and pattern in JEKYLL_STYLES):
+        styles = f" or be one of Jekyll's styles: {', '.join(JEKYLL_STYLES)}" if article else ""
+        return f"must start with '/'{styles}"
+    try:
+        parsed = parse_pattern(pattern, _PLACEHOLDERS[kind], styles=article)
+    except ValueError as error:
+        return str(error)
+    if not article:
+        if not parsed.endswith("/"):
+            return "must end with '/'"
+        if not placeholders(parsed) & {"slug", "path"}:
+            return "must contain {slug} or {path}"
+    elif not placeholders(parsed) & NAME_PLACEHOLDERS:
+        return "must contain a name placeholder, one of: " + ", ".join(sorted(NAME_PLACEHOLDERS))
+    return None
 
 
 def _known_timezone(name: str) -> bool:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 import html
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
-from pathlib import Path
+from datetime import date, datetime, tzinfo
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -28,9 +29,22 @@ from frontmatter.default_handlers import YAMLHandler
 
 from generator.commonmark import CommonMark, site_root_links
 from generator.config import Config
-from generator.errors import ContentError, SourceUnreadable
-from generator.slugs import date_segments, name_key, slugify
-from generator.sources import discover
+from generator.dates import parse_date
+from generator.errors import ContentError, DatelineError, SourceUnreadable
+from generator.permalinks import ARTICLE_PLACEHOLDERS, ArticleFacts, article_url, content_path
+from generator.permalinks import parse as parse_pattern
+from generator.redirects import (
+    ALIAS_KEYS,
+    TARGET_KEYS,
+    UNDATED,
+    Alias,
+    LeftOut,
+    alias_url,
+    file_url,
+    redirect_target,
+)
+from generator.slugs import name_key, slugify
+from generator.sources import discover, in_drafts_folder
 from generator.typography import SmartPunctuation
 
 WORDS_PER_MINUTE = 230
@@ -104,6 +118,11 @@ class Article:
     draft: bool
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    # Old URLs that redirect here (aliases, redirect_from), resolved to site paths.
+    aliases: tuple[Alias, ...] = ()
+    # Where this file sends readers instead (redirect_to, redirect): it is then no article of
+    # the site, only a redirect page at its URL (see redirects.collect).
+    redirect_to: str | None = None
 
     @property
     def body_html(self) -> str:
@@ -191,6 +210,7 @@ def _yaml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
         except Exception:  # anything odd: the Python loader decides, and explains
             fields = None
         if fields is not None and not quiet.errors:
+            problems.warnings += quiet.warnings
             return fields
     return _read_yaml(_FrontMatterLoader(block), first_line, problems)
 
@@ -207,12 +227,18 @@ def _read_yaml(loader: Any, first_line: int, problems: _Problems) -> dict[str, _
             problems.error(first_line, "YAML anchors and aliases (& and *) are not supported in front matter")
             return None
         fields: dict[str, _Field] = {}
+        first_set: dict[str, int] = {}
         for key_node, value_node in root.value:
             line = first_line + key_node.start_mark.line
             key = str(key_node.value)
-            if key in fields:
-                problems.error(line, f"duplicate key '{key}' (first set on line {fields[key].line})")
-                continue
+            # Hugo and Jekyll keep the last value without a word; archives made with them hold
+            # such keys (an "expirydate" set twice), so it is read their way, and said.
+            if key in first_set:
+                problems.warn(
+                    line,
+                    f"duplicate key '{key}' (first set on line {first_set[key]}); the last value is used",
+                )
+            first_set.setdefault(key, line)
             value = _clean(loader.construct_object(value_node, deep=True))
             text = _clean(value_node.value) if isinstance(value_node, yaml.ScalarNode) else None
             items = _items(value_node, first_line)
@@ -304,7 +330,8 @@ _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _KNOWN_KEYS = {
     "title", "date", "publishdate", "updated", "lastmod", "last_modified_at", "modified",
     "summary", "description", "slug", "draft", "published", "region", "regions", "tags",
-    "author", "authors", "by", "categories", "topics", "keywords",
+    "author", "authors", "by", "categories", "topics", "keywords", "permalink",
+    *ALIAS_KEYS, *TARGET_KEYS,
 }  # fmt: skip
 
 
@@ -464,7 +491,12 @@ def _article(
             return None
         return item.value
 
-    title = text("title", required=True)
+    # A file that only redirects (a Jekyll redirect_to page, a "redirect:" stub) needs no title
+    # or date: it becomes a redirect page at its own URL, never an article.
+    redirecting = any(fields[key].value is not None for key in TARGET_KEYS if key in fields)
+    target = _redirect_target(first(*TARGET_KEYS), problems)
+    taken.update(ALIAS_KEYS)
+    title = text("title", required=not redirecting)
     stem = source.stem
     jekyll = _JEKYLL_NAME.match(stem)
     published = _date(first("date", "publishDate"), config.tz, problems)
@@ -477,7 +509,7 @@ def _article(
                 problems.error(
                     opening_line, f"the file name's date '{written}' is not a valid date ({error})"
                 )
-        else:
+        elif not redirecting:
             problems.error(opening_line, "missing 'date' (or name the file YYYY-MM-DD-slug.md)")
     updated = _date(first("updated", "lastmod", "last_modified_at", "modified"), config.tz, problems)
     summary = text("summary", "description")
@@ -504,15 +536,25 @@ def _article(
         if close := difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.8):
             problems.warn(item.line, f"unknown key '{key}' is kept for templates; did you mean '{close[0]}'?")
 
-    if problems.errors or title is None or published is None:
+    if problems.errors or (not redirecting and (title is None or published is None)):
         return None
+    undated = published is None  # a file that only redirects, with no date to place it by
+    published, title = published or UNDATED, title or ""
     if updated is not None and updated < published:
         problems.warn(fields[_key_of(fields, ("updated", "lastmod", "last_modified_at", "modified"))].line,
                       "'updated' is earlier than 'date'")  # fmt: skip
-    slug = slugify(given_slug or (jekyll.group(4) if jekyll else title))
+    slug = slugify(given_slug or (jekyll.group(4) if jekyll else title or stem))
     day = published if config.archive_day == "as-written" else published.astimezone(config.tz)
-    year, month, day_of_month = date_segments(day.year, day.month, day.day)
-    url = config.permalinks.article.format(year=year, month=month, day=day_of_month, slug=slug)
+    facts = ArticleFacts(day, slug, given_slug, title, content_path(source, config.content_dir),
+                         _value(fields, "categories"), _value(fields, "category"))  # fmt: skip
+    url = _article_url(fields, facts, config, problems, taken)
+    if undated and not {"permalink", "url"} & taken:  # no URL of its own either: its path's
+        url = _own_url(facts.path, given_slug, problems)
+    aliases = _aliases(fields, url, config, problems)
+    if target is not None and target.rstrip("/") == url.rstrip("/"):
+        problems.error(fields[_key_of(fields, TARGET_KEYS)].line, f"redirects to its own URL {url}")
+    if problems.errors:
+        return None
     body_html, toc_html = _markdown(body, md, config.allow_html)
     plain = _plain_text(body_html)
     if summary is None:
@@ -532,10 +574,110 @@ def _article(
         summary=summary,
         body=Body(body_html, toc_html),
         word_count=len(plain.split()),
-        draft=bool(draft) or is_published is False,
+        draft=bool(draft) or is_published is False or in_drafts_folder(source, config.content_dir),
         extra=MappingProxyType(extra),
         lines=MappingProxyType({key: item.line for key, item in fields.items()}),
+        aliases=aliases,
+        redirect_to=target,
     )
+
+
+def _redirect_target(found: tuple[str, _Field] | None, problems: _Problems) -> str | None:
+    """Where a file that redirects sends readers (``redirect_to``, ``redirect``), or None."""
+    if found is None or found[1].value is None:
+        return None
+    key, item = found
+    value = item.value
+    if isinstance(value, list):  # jekyll-redirect-from follows the first of a list
+        if len(value) > 1:
+            problems.warn(item.line, f"'{key}' lists {len(value)} URLs; only the first is followed")
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        problems.error(item.line, f"'{key}' must be a URL or a path on this site, not {_as_written(value)!r}")
+        return None
+    try:
+        return redirect_target(value)
+    except ValueError as why:
+        problems.error(item.line, f"'{key}' {value.strip()!r} {why}")
+        return None
+
+
+def _aliases(
+    fields: Mapping[str, _Field], url: str, config: Config, problems: _Problems
+) -> tuple[Alias, ...]:
+    """The article's old URLs (``aliases``, ``redirect_from``) as site paths, once each."""
+    found: dict[str, Alias] = {}
+    for key in ALIAS_KEYS:
+        if key not in fields or fields[key].value is None:
+            continue
+        for value, line in _written_names(fields[key], split=False):
+            if value is None:
+                problems.warn(line, f"'{key}' has an empty item (~, null or a bare '-'); it is left out")
+                continue
+            if isinstance(value, (dict, list)):
+                problems.error(line, f"'{key}' must be a list of URLs or paths, not hold a {_kind(value)}")
+                continue
+            try:
+                alias = alias_url(
+                    value,
+                    url,
+                    page_relative=key == "aliases",  # Hugo's are; Jekyll's are from the root
+                    origin=config.origin,
+                    base_path=config.base_path,
+                )
+            except LeftOut as why:
+                problems.warn(line, f"'{key}' {value.strip()!r} {why}")
+                continue
+            except ValueError as why:
+                problems.error(line, f"'{key}' {value.strip()!r} {why}")
+                continue
+            if alias == url:
+                problems.warn(line, f"'{key}' {value.strip()!r} is this file's own URL; left out")
+                continue
+            found.setdefault(alias, Alias(alias, line))
+    return tuple(found.values())
+
+
+def _own_url(path: PurePosixPath, slug: str | None, problems: _Problems) -> str:
+    """The URL of an undated file that only redirects: from its ``path`` under ``content/``."""
+    try:
+        return file_url(path, slug)
+    except ValueError as why:
+        problems.error(1, f"this file's URL {why}")
+        return "/"
+
+
+def _article_url(
+    fields: Mapping[str, _Field], facts: ArticleFacts, config: Config, problems: _Problems, taken: set[str]
+) -> str:
+    """The article's URL: its own, when front matter gives one (Jekyll's and Eleventy's
+    ``permalink``, whose placeholders are filled in, or Hugo's ``url``), else the site's
+    pattern's. A ``url`` that is no site path (``https://...``) is a link for templates."""
+    pattern_url = article_url(config.permalinks.article, facts, config.permalinks.slugs)
+    for key in ("permalink", "url"):
+        item = fields.get(key)
+        written = item.value if item is not None else None
+        if written is None or (key == "url" and not (isinstance(written, str) and written.startswith("/"))):
+            continue
+        taken.add(key)
+        if not isinstance(written, str):
+            problems.error(item.line, f"'{key}' must be a path on this site such as /2024/08/story/")
+            return pattern_url
+        try:
+            if key == "permalink":
+                pattern = parse_pattern(written, ARTICLE_PLACEHOLDERS)
+                written = article_url(pattern, facts, config.permalinks.slugs)
+            return alias_url(
+                written, "/", page_relative=False, origin=config.origin, base_path=config.base_path
+            )
+        except ValueError as why:
+            problems.error(item.line, f"'{key}' {written.strip()!r} {why}")
+            return pattern_url
+    return pattern_url
+
+
+def _value(fields: Mapping[str, _Field], key: str) -> Any:
+    return fields[key].value if key in fields else None
 
 
 def _written_names(item: _Field, split: bool) -> list[tuple[Any, int]]:
@@ -572,8 +714,6 @@ def _kind(value: Any) -> str:
 
 # -- dates -------------------------------------------------------------------------------------
 
-_OFFSET = re.compile(r"\s*(?:([+-])(\d{2}):?(\d{2})|Z|UTC|GMT)$")
-
 
 def _date(found: tuple[str, _Field] | None, tz: tzinfo, problems: _Problems) -> datetime | None:
     if found is None or found[1].value is None:
@@ -585,45 +725,6 @@ def _date(found: tuple[str, _Field] | None, tz: tzinfo, problems: _Problems) -> 
     except ValueError as error:
         problems.error(item.line, f"'{key}' is not a valid date: '{item.text or value}' ({error})")
         return None
-
-
-def parse_date(value: Any, tz: tzinfo) -> datetime:
-    """A date as archives write them, made aware: a bare date or naive time takes ``tz``.
-
-    Accepts ISO 8601 (``2024-08-31``, ``2024-08-31T09:00:00+03:00``, ``…Z``), Jekyll's
-    ``2016-10-06 11:10:11 -0700`` and TOML/YAML date objects. Raises ValueError for anything
-    else, and for an instant that UTC or ``tz`` cannot hold (before year 1, after 9999).
-    """
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime.combine(value, time())
-    elif isinstance(value, str):
-        text = value.strip()
-        offset = ""
-        if match := _OFFSET.search(text):
-            sign, hours, minutes = match.groups()
-            offset = f"{sign}{hours}:{minutes}" if sign else "+00:00"
-            text = text[: match.start()]
-        if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", text):
-            raise ValueError("write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)")
-        day, _, clock = text.replace("T", " ").partition(" ")
-        year, month, dom = (int(part) for part in day.split("-"))
-        parsed = datetime.fromisoformat(f"{year:04d}-{month:02d}-{dom:02d}T{clock or '00:00'}{offset}")
-    else:
-        raise ValueError(f"expected a date, got {type(value).__name__}")
-    try:
-        zone = parsed.tzinfo or tz
-        # A wall time that a daylight-saving change skips (01:30 on the spring-forward night)
-        # is moved forward by the gap, as clocks did; an ambiguous one takes its first instant.
-        parsed = parsed.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
-        # Later stages compare instants (UTC) and may file by the site's day (tz): near year 1
-        # or 9999 one of them can fall outside what datetime holds.
-        parsed.astimezone(UTC)
-        parsed.astimezone(tz)
-    except OverflowError:
-        raise ValueError("too far in the past or future") from None
-    return parsed
 
 
 # -- Markdown ----------------------------------------------------------------------------------
@@ -674,6 +775,7 @@ def python_markdown(config: Config) -> markdown.Markdown:
             "abbr",
             "sane_lists",
             "md_in_html",
+            *_site_extensions(config),
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},
@@ -694,6 +796,23 @@ def python_markdown(config: Config) -> markdown.Markdown:
     if {item.name for item in md.parser.blockprocessors._priority} <= _ProseParagraph.PROCESSORS:
         md.parser.blockprocessors.register(_ProseParagraph(md.parser), "prose_paragraph", 105)
     return md
+
+
+def _site_extensions(config: Config) -> list[markdown.Extension]:
+    """The site's own Python-Markdown extensions, importable from the site folder."""
+    loaded = []
+    sys.path.insert(0, str(config.site_dir))
+    try:
+        for name in config.markdown_extensions:
+            try:
+                loaded.append(markdown.Markdown().build_extension(name, {}))
+            except Exception as error:  # an extension's import can fail in any way
+                raise DatelineError(
+                    f"site.toml: markdown_extensions: cannot load '{name}': {type(error).__name__}: {error}"
+                ) from None
+    finally:
+        sys.path.remove(str(config.site_dir))
+    return loaded
 
 
 class _ProseParagraph(markdown.blockprocessors.BlockProcessor):
@@ -841,8 +960,8 @@ _URL_IGNORED = re.compile(r"[\t\n\r]")
 
 
 def without_unsafe_urls(html_text: str) -> str:
-    """Rendered Markdown without links or image sources that run script: a link to one is
-    left as its text, an image loses its ``src``; and without the ``on...`` event attributes
+    """Rendered Markdown without links or image sources that run script or are empty: such a
+    link is left as its text, an image loses its ``src``; and without the ``on...`` event attributes
     that ``{: onclick=...}`` (attr_list) can write. For bodies whose raw HTML is escaped, so
     every tag here is the Markdown engine's own, well formed and nested."""
     dropped_links: list[bool] = []  # one per open <a>: was its tag dropped?
@@ -860,7 +979,7 @@ def without_unsafe_urls(html_text: str) -> str:
             key, value = match[2].lower(), match[3]
             if key.startswith("on"):
                 return ""
-            if key in _URL_ATTRIBUTES and value is not None and _runs_script(value, image=name == "img"):
+            if key in _URL_ATTRIBUTES and value is not None and _unsafe_or_empty(value, image=name == "img"):
                 unsafe = True
                 return ""
             return match[0]
@@ -873,6 +992,12 @@ def without_unsafe_urls(html_text: str) -> str:
         return f"<{found[2]}{kept}>"
 
     return _ENGINE_TAG.sub(tag, html_text)
+
+
+def _unsafe_or_empty(value: str, image: bool) -> bool:
+    """A URL that runs script, or one left empty: the CommonMark engine empties the URLs it
+    refuses, and an empty link or image source points back at the page itself."""
+    return value in ('""', "''") or _runs_script(value, image)
 
 
 def _runs_script(value: str, image: bool) -> bool:
@@ -929,7 +1054,7 @@ def load(config: Config, progress: Any = None) -> Loaded:
     articles: list[Article] = []
     errors: list[ContentError] = []
     warnings: list[ContentError] = []
-    for name in discover(config.content_dir):
+    for name in discover(config.content_dir, config.drafts):
         path = Path(name)
         source = config.site_dir / path.relative_to(config.site_dir)
         if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):

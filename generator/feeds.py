@@ -27,8 +27,8 @@ from generator.taxonomy import Site
 FEED_FILE = "feed.xml"
 #: The sitemap protocol's limit per file; past it /sitemap.xml becomes a sitemap index.
 SITEMAP_MAX_URLS = 50_000
-#: Pages that are not content: kept out of the sitemap.
-UNLISTED_KINDS = frozenset({"not-found", "search"})
+#: Pages that are not content: kept out of the sitemap (a redirect names its target instead).
+UNLISTED_KINDS = frozenset({"not-found", "search", "redirect"})
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # XML 1.0 forbids C0 controls (but tab, LF, CR), surrogates and U+FFFE/U+FFFF; C1 controls are
 # allowed but "discouraged" and only ever arrive by accident.
@@ -289,7 +289,10 @@ class SitemapIndex:
 def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
     """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
     index of ``/sitemap-1.xml``, ``/sitemap-2.xml``..."""
-    listed = tuple(p for p in html_pages if p.kind not in UNLISTED_KINDS and p.url.endswith("/"))
+    # An article may be a file (``[permalinks] article = "/:year/:title.html"``).
+    listed = tuple(
+        p for p in html_pages if p.kind not in UNLISTED_KINDS and (p.url.endswith("/") or p.kind == "article")
+    )
     if len(listed) <= max_urls:
         return [Page("/sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", {"entries": Sitemap(site, listed)})]
     parts = [

@@ -30,6 +30,7 @@ from generator.content import Article, Body
 from generator.errors import ContentError, DatelineError, SourceUnreadable
 from generator.feeds import Feed, Sitemap, SitemapIndex
 from generator.pages import Page, Pagination
+from generator.redirects import Redirect
 from generator.sources import RACY_SECONDS, state_key
 from generator.taxonomy import Period, Region, Site, Term
 
@@ -190,8 +191,9 @@ class ArticleCache:
             cache.code_version(),
             str(config.site_dir),
             # every setting parse() reads
-            (config.timezone, config.archive_day, config.allow_html, config.permalinks.article),
-            (config.tag_keys, config.region_keys, config.author_keys, config.base_path),
+            (config.timezone, config.archive_day, config.allow_html, config.permalinks, config.markdown),
+            config.markdown_extensions,
+            (config.tag_keys, config.region_keys, config.author_keys, config.base_path, config.origin),
         )
 
     def article(self, relative: str, entry: Entry) -> Article:
@@ -448,7 +450,11 @@ class Fingerprints:
         fingerprints = {}
         for page in plan:
             kept = last.fingerprints.get(page.url)
-            fingerprints[page.url] = self.of(page) if kept is None or shows(page) else kept
+            # A redirect may be made by a file that is no article of the site (a stub), whose
+            # edits neither the placement nor the changed articles show; its fingerprint is
+            # two strings, cheap to take again.
+            fresh = kept is None or page.kind == "redirect" or shows(page)
+            fingerprints[page.url] = self.of(page) if fresh else kept
         return Marks(placement, digests, fingerprints)
 
     def changed_since(self, last: Marks) -> set[int]:
@@ -555,6 +561,8 @@ class Fingerprints:
             return value.title, value.url, value.home, value.updated.isoformat(), articles
         if isinstance(value, (Sitemap, SitemapIndex)):
             return self.placement, self.last_changes
+        if isinstance(value, Redirect):
+            return value.url, value.target  # what its page shows; not who asked for it
         if isinstance(value, (str, dict)) or (
             isinstance(value, tuple) and all(isinstance(v, str) for v in value)
         ):

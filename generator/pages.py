@@ -12,6 +12,7 @@ from typing import Any
 from generator.config import Config
 from generator.content import Article
 from generator.errors import BuildFailed, ContentError
+from generator.output import relative_path
 from generator.taxonomy import Site
 
 
@@ -42,7 +43,7 @@ class Page:
     url: str
     template: str
     kind: str  # home, article, tag, tags, author, authors, region, regions, year, month, day,
-    #            archive, not-found
+    #            archive, not-found, redirect
     title: str
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -89,30 +90,35 @@ def plan(site: Site) -> list[Page]:
     for period in site.periods.values():
         kind = ("year", "month", "day")[len(period.parts) - 1]
         pages += paginate(period.url, kind, period.name, period.articles, per_page, period=period)
+    for redirect in site.redirects:
+        pages.append(Page(redirect.url, "redirect.html", "redirect", "Moved", {"redirect": redirect}))
     pages.append(Page("/404.html", "404.html", "not-found", "Page not found"))
     return pages
 
 
 def check_urls(pages: list[Page], config: Config) -> None:
     """Raise BuildFailed naming, at the file and line that made it, every page whose URL is
-    taken twice or unsafe. ``config`` tells which front-matter keys hold tags, regions and
-    authors."""
+    taken twice or unsafe, or whose file would need another page's file as its folder.
+    ``config`` tells which front-matter keys hold tags, regions and authors."""
     keys = _NameKeys.of(config)
     first: dict[str, Page] = {}
     claims: dict[str, list[Page]] = defaultdict(list)  # only the URLs wanted twice, or unsafe
+    files: dict[str, Page] = {}  # each page by its file in the output folder
     for page in pages:
         if (taken := first.setdefault(page.url, page)) is not page:
             if page.url not in claims:
                 claims[page.url].append(taken)
             claims[page.url].append(page)
-        elif "/." in page.url:
+        elif (relative := _relative(page.url)) is None:
             claims[page.url].append(page)
-    errors = []
+        else:
+            files[relative] = page
+    errors = _folder_conflicts(files, keys)
     for url, claimants in claims.items():
-        unsafe = any(part in ("..", ".") for part in url.split("/"))
-        articles = [p.context["article"] for p in claimants if p.kind == "article"]
-        if unsafe:
-            errors += [_at(a, f"URL {url} would lead outside the output folder") for a in articles]
+        if _relative(url) is None:
+            for page in claimants:
+                if page.kind in ("article", "redirect") and (maker := _maker(page, keys)) is not None:
+                    errors.append(maker.error(f"URL {url} would lead outside the output folder"))
         if len(claimants) < 2:
             continue
         for page in claimants:
@@ -125,6 +131,38 @@ def check_urls(pages: list[Page], config: Config) -> None:
             errors.append(ContentError(Path(url), 1, f"URL {url} is wanted by {described}"))
     if errors:
         raise BuildFailed(errors)
+
+
+def _relative(url: str) -> str | None:
+    """The file ``url`` maps to in the output folder, or None when it would lead outside."""
+    try:
+        return relative_path(url)
+    except ValueError:
+        return None
+
+
+def _folder_conflicts(files: Mapping[str, Page], keys: _NameKeys) -> list[ContentError]:
+    """Pages that cannot both be written, as one needs a folder where the other is a file: an
+    old URL ``/feed.xml`` (written as ``feed.xml/index.html``) beside the feed itself."""
+    folders: set[str] = set()
+    for relative in files:
+        folder = relative.rpartition("/")[0]
+        while folder and folder not in folders:  # each folder walked up from once
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    errors = []
+    for folder in sorted(folders & files.keys()):
+        other = files[folder]
+        inside = [page for relative, page in files.items() if relative.startswith(folder + "/")]
+        for page in inside:
+            for one, two in ((page, other), (other, page)):
+                if (maker := _maker(one, keys)) is not None:
+                    message = f"URL {one.url} cannot be written beside {two.url} of {_describe(two)}"
+                    errors.append(maker.error(f"{message}: '{folder}' would be both a file and a folder"))
+            if _maker(page, keys) is None and _maker(other, keys) is None:  # a safety net
+                message = f"URL {page.url} of {_describe(page)} needs '{folder}', the file of {other.url}"
+                errors.append(ContentError(Path(page.url), 1, f"{message}, as a folder"))
+    return errors
 
 
 def _at(article: Article, message: str) -> ContentError:
@@ -155,10 +193,10 @@ class _NameKeys:
 
 @dataclass(frozen=True)
 class _Maker:
-    """The article whose front matter made a page, and the name it made it for (none for the
-    article's own page)."""
+    """The file whose front matter made a page, at the line that did, and the name it made it
+    for (none for an article's own page)."""
 
-    article: Article
+    source: str
     line: int
     name: str | None = None
     others: int = 0  # more articles that name it
@@ -168,16 +206,20 @@ class _Maker:
             plural = "s" * (self.others != 1)
             also = f" (here and in {self.others} other article{plural})" if self.others else ""
             message = f"{self.name}{also} makes a page: {message}"
-        return ContentError(Path(self.article.source), self.line, message)
+        return ContentError(Path(self.source), self.line, message)
 
 
 def _maker(page: Page, keys: _NameKeys) -> _Maker | None:
-    """Who made ``page``: an article for its own page; for the first page of a tag, author,
-    region or date listing, the first (by file name) of the articles that name it, at the line
-    that does. Later pages of a listing and the site's own pages are made by no one file."""
+    """Who made ``page``: an article for its own page; for a redirect, the file and line that
+    ask for it; for the first page of a tag, author, region or date listing, the first (by file
+    name) of the articles that name it, at the line that does. Later pages of a listing and the
+    site's own pages are made by no one file."""
     if page.kind == "article":
         article = page.context["article"]
-        return _Maker(article, _at(article, "").line)
+        return _Maker(article.source, _at(article, "").line)
+    if page.kind == "redirect":
+        redirect = page.context["redirect"]
+        return _Maker(redirect.source, redirect.line)
     pagination = page.context.get("pagination")
     listed = _listed(page)
     if listed is None or pagination is None or pagination.number > 1 or not listed[1]:
@@ -185,7 +227,7 @@ def _maker(page: Page, keys: _NameKeys) -> _Maker | None:
     name, articles = listed
     article = min(articles, key=lambda a: a.source)
     line = next((article.lines[key] for key in keys.by_kind.get(page.kind, ()) if key in article.lines), 1)
-    return _Maker(article, line, f"{page.kind} '{name}'", len(articles) - 1)
+    return _Maker(article.source, line, f"{page.kind} '{name}'", len(articles) - 1)
 
 
 def _listed(page: Page) -> tuple[str, tuple[Article, ...]] | None:
@@ -201,6 +243,9 @@ def _listed(page: Page) -> tuple[str, tuple[Article, ...]] | None:
 def _describe(page: Page) -> str:
     if page.kind == "article":
         return page.context["article"].source
+    if page.kind == "redirect":
+        redirect = page.context["redirect"]
+        return f"the redirect on line {redirect.line} of {redirect.source}"
     listed, pagination = _listed(page), page.context.get("pagination")
     if listed is None:
         return f"the {page.kind} page"

@@ -17,6 +17,8 @@ from typing import Any
 from generator.config import Config
 from generator.content import Article
 from generator.errors import ContentError
+from generator.redirects import Redirect
+from generator.redirects import collect as collect_redirects
 from generator.slugs import date_segments, display_name, name_key, slugify
 
 #: The most of an article's tags, regions or authors a listing card or a feed entry names. An
@@ -97,6 +99,7 @@ class Site:
     newer: Mapping[str, Article]
     related: Mapping[str, tuple[Article, ...]]
     warnings: tuple[ContentError, ...] = ()  # names written two ways (see _renamed)
+    redirects: tuple[Redirect, ...] = ()  # old URLs and files that only redirect
 
     def tags_of(self, article: Article) -> tuple[Term, ...]:
         return tuple(self.tags[self.tag_slugs[name_key(tag)]] for tag in article.tags)
@@ -165,7 +168,10 @@ def index(
     indexing, so an edit that leaves those alone reuses them.
     """
     now = now or datetime.now(UTC)
-    shown = newest_first(a for a in articles if config.drafts or is_published(a, now))
+    published = [a for a in articles if config.drafts or is_published(a, now)]
+    # A file that only redirects is a redirect page, never an article of the site.
+    shown = newest_first(a for a in published if a.redirect_to is None)
+    redirects, redirect_warnings = collect_redirects(published)
     tag_slugs, tags, tag_warnings = _terms(
         shown, lambda a: a.tags, config.permalinks.tag, config.names, _What("tag", config.tag_keys)
     )
@@ -192,7 +198,8 @@ def index(
         older=MappingProxyType(older),
         newer=MappingProxyType(newer),
         related=MappingProxyType(_memo_related(shown, tag_slugs, region_paths, config, related_memo)),
-        warnings=(*tag_warnings, *author_warnings, *region_warnings),
+        warnings=(*tag_warnings, *author_warnings, *region_warnings, *redirect_warnings),
+        redirects=redirects,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, build_errors, build_site, page, write_site
+from conftest import article, build_errors, build_site, page, run_cli, write_site
 from lxml import html
 
 from generator.commonmark import CommonMark
@@ -65,7 +65,7 @@ def test_the_table_of_contents_lists_the_second_to_fourth_level_headings():
 
 
 def test_a_body_without_headings_has_no_table_of_contents():
-    assert CommonMark(allow_html=True, base_path="/").render("Just prose.\n") == ("<p>Just prose.</p>\n", "")
+    assert CommonMark(allow_html=True, base_path="/").render("Just prose.\n") == ("<p>Just prose.</p>", "")
 
 
 def test_fenced_code_with_a_language_is_highlighted(tmp_path: Path):
@@ -132,3 +132,56 @@ def test_an_unknown_engine_is_a_settings_error_at_its_line(tmp_path: Path):
     assert [error.replace(str(tmp_path) + "/", "") for error in build_errors(tmp_path)] == [
         'site.toml:2: \'markdown\' must be "commonmark" or "python-markdown"'
     ]
+
+
+def test_changing_the_engine_renders_every_body_again(tmp_path: Path):
+    write_site(tmp_path, {"content/a.md": article("Story", body="Points:\n- first\n- second\n")})
+    build_site(tmp_path, markdown="python-markdown")
+    assert not page(tmp_path, "/2024/08/31/story/").xpath("//article//ul")
+    build_site(tmp_path, markdown="commonmark")
+    assert page(tmp_path, "/2024/08/31/story/").xpath("//article//ul/li/text()") == ["first", "second"]
+
+
+SHOUT_EXTENSION = """
+import markdown
+
+
+class Shout(markdown.postprocessors.Postprocessor):
+    def run(self, text):
+        return text.replace("breaking", "<mark>BREAKING</mark>")
+
+
+class ShoutExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(Shout(md), "shout", 1)
+
+
+def makeExtension(**kwargs):
+    return ShoutExtension(**kwargs)
+"""
+
+
+def test_python_markdown_loads_the_sites_own_extensions(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "site.toml": 'markdown = "python-markdown"\nmarkdown_extensions = ["shout_ext"]\n',
+            "shout_ext.py": SHOUT_EXTENSION,
+            "content/a.md": article("Story", body="This is breaking news.\n"),
+        },
+    )
+    build_site(tmp_path)
+    assert page(tmp_path, "/2024/08/31/story/").xpath("//article//p/mark/text()") == ["BREAKING"]
+
+
+def test_an_extension_that_cannot_be_loaded_is_a_clear_error(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "site.toml": 'markdown = "python-markdown"\nmarkdown_extensions = ["no_such_ext"]\n',
+            "content/a.md": article("Story"),
+        },
+    )
+    done = run_cli("build", "--site", str(tmp_path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "markdown_extensions: cannot load 'no_such_ext': ModuleNotFoundError" in done.stderr

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from conftest import article, build_site, links, page, write_site
 
 from generator.config import Config
@@ -111,7 +113,8 @@ def test_summary_defaults_to_the_first_paragraph_as_text():
     assert found.summary == "First paragraph & more."
 
 
-def test_markdown_tables_footnotes_code_toc_and_smart_quotes():
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_markdown_tables_footnotes_code_toc_and_smart_quotes(engine: str):
     body = """
         ## Figures
 
@@ -127,17 +130,18 @@ def test_markdown_tables_footnotes_code_toc_and_smart_quotes():
 
         [^1]: The source.
         """
-    found, _ = parse_text(article(body=body))
+    found, _ = parse_text(article(body=body), markdown=engine)
     assert "<table>" in found.body_html
-    assert 'class="footnote"' in found.body_html
+    assert 'class="footnote' in found.body_html
     assert 'class="highlight"' in found.body_html
-    assert "&ldquo;quotes&rdquo;" in found.body_html
+    assert "\u201cquotes\u201d" in html.unescape(found.body_html)
     assert 'id="figures"' in found.body_html
     assert 'href="#figures"' in found.toc_html
 
 
-def test_raw_html_can_be_escaped_by_setting():
-    found, _ = parse_text(article(body="<script>alert(1)</script>"), allow_html=False)
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_raw_html_is_kept_out_by_setting(engine: str):
+    found, _ = parse_text(article(body="<script>alert(1)</script>"), allow_html=False, markdown=engine)
     assert "<script>" not in found.body_html
 
 

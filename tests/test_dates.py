@@ -199,3 +199,99 @@ def test_an_aware_time_in_a_clock_change_gap_moves_forward_by_the_gap():
     mendoza = ZoneInfo("America/Mendoza")
     parsed = parse_date(datetime(1920, 5, 1, 0, 0, tzinfo=mendoza), mendoza)
     assert parsed.astimezone(UTC) == parsed.astimezone(mendoza)
+
+
+NEW_YORK = ZoneInfo("America/New_York")  # the site's timezone in the layout tests below
+
+#: Every layout Hugo reads (spf13/cast's StringToDate list) and Jekyll reads (Ruby's Time.parse),
+#: with the instant each means for a site in New York.
+LAYOUTS = {
+    # Hugo: cast's layouts, in its order
+    "2024-08-31": "2024-08-31T00:00:00-04:00",
+    "2024-08-31T09:05:07+03:00": "2024-08-31T09:05:07+03:00",  # RFC 3339
+    "2024-08-31T09:05:07": "2024-08-31T09:05:07-04:00",
+    "Sat, 31 Aug 2024 09:05:07 +0300": "2024-08-31T09:05:07+03:00",  # RFC 1123Z
+    "Sat, 31 Aug 2024 09:05:07 GMT": "2024-08-31T09:05:07+00:00",  # RFC 1123
+    "31 Aug 24 09:05 +0300": "2024-08-31T09:05:00+03:00",  # RFC 822Z
+    "31 Aug 24 09:05 EDT": "2024-08-31T09:05:00-04:00",  # RFC 822
+    "Saturday, 31-Aug-24 09:05:07 PDT": "2024-08-31T09:05:07-07:00",  # RFC 850
+    "2024-08-31 09:05:07.123456789 +0300 EEST": "2024-08-31T09:05:07.123456+03:00",  # Go's Time.String()
+    "2024-08-31T09:05:07+0300": "2024-08-31T09:05:07+03:00",
+    "2024-08-31 09:05:07+0300": "2024-08-31T09:05:07+03:00",
+    "2024-08-31 09:05:07": "2024-08-31T09:05:07-04:00",
+    "Sat Aug 31 09:05:07 2024": "2024-08-31T09:05:07-04:00",  # ANSIC
+    "Sat Aug 31 09:05:07 CEST 2024": "2024-08-31T09:05:07+02:00",  # UnixDate
+    "Sat Aug 31 09:05:07 +0300 2024": "2024-08-31T09:05:07+03:00",  # RubyDate
+    "2024-08-31 09:05:07Z": "2024-08-31T09:05:07+00:00",
+    "2024-08-31 09:05:07+03:00": "2024-08-31T09:05:07+03:00",
+    "31 Aug 2024": "2024-08-31T00:00:00-04:00",
+    "2024-08-31 09:05:07 +03:00": "2024-08-31T09:05:07+03:00",
+    "2024-08-31 09:05:07 +0300": "2024-08-31T09:05:07+03:00",
+    "2024-08-31T09:05:07.5Z": "2024-08-31T09:05:07.500000+00:00",
+    # Jekyll: Ruby's Time.parse, and YAML timestamps
+    "2011-11-28 8:32:24 -0400": "2011-11-28T08:32:24-04:00",  # a one-digit hour
+    "2015-03-17 14:00:00 -4": "2015-03-17T14:00:00-04:00",  # an offset in hours
+    "2015-03-17 14:00:00 +5:30": "2015-03-17T14:00:00+05:30",
+    "2023-01-29 18:30:22 2023 -0800": "2023-01-29T18:30:22-08:00",  # the year written twice
+    "2024-08-31 09:05 UTC": "2024-08-31T09:05:00+00:00",
+    "2024-08-31 09:05 Z": "2024-08-31T09:05:00+00:00",
+    "2024-08-31 09:05 EST": "2024-08-31T09:05:00-05:00",
+    "2024-08-31 09:05 CST": "2024-08-31T09:05:00-06:00",
+    "2024-08-31 09:05 CDT": "2024-08-31T09:05:00-05:00",
+    "2024-08-31 09:05 MST": "2024-08-31T09:05:00-07:00",
+    "2024-08-31 09:05 MDT": "2024-08-31T09:05:00-06:00",
+    "2024-08-31 09:05 PST": "2024-08-31T09:05:00-08:00",
+    "2024-08-31 9:05 PM": "2024-08-31T21:05:00-04:00",
+    "2024-08-31 12:05 am": "2024-08-31T00:05:00-04:00",
+    "2024-08-31 12:05 p.m.": "2024-08-31T12:05:00-04:00",
+    "2024/08/31": "2024-08-31T00:00:00-04:00",
+    "2024/08/31 09:05": "2024-08-31T09:05:00-04:00",
+    "August 31, 2024": "2024-08-31T00:00:00-04:00",
+    "Aug 31st, 2024 9am": "2024-08-31T09:00:00-04:00",
+    "08/31/2024": "2024-08-31T00:00:00-04:00",  # Ruby reads a year-last date month first
+}
+
+
+@pytest.mark.parametrize(("written", "instant"), LAYOUTS.items(), ids=list(LAYOUTS))
+def test_every_layout_hugo_and_jekyll_read_is_read_as_they_read_it(written: str, instant: str):
+    assert parse_date(written, NEW_YORK).isoformat() == instant
+
+
+#: What no calendar or clock holds, or what cannot be placed in time, with the reason given.
+IMPOSSIBLE = {
+    "2024-02-30": "day is out of range for month",
+    "2024-13-01": "month must be in 1..12",
+    "2024-00-10": "month must be in 1..12",
+    "31 Foo 2024": "write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)",
+    "2024-08-31 25:00": "hour must be in 0..23",
+    "2024-08-31 24:00": "hour must be in 0..23",
+    "2024-08-31 09:60": "minute must be in 0..59",
+    "2024-08-31 09:05:60": "second must be in 0..59",
+    "2024-08-31 13:05 PM": "'13 PM' is no time: with AM or PM, hours are 1 to 12",
+    "2024-08-31 09:05 +24:00": "the offset '+24:00' is out of range (at most ±23:59)",
+    "2024-08-31 09:05 -05:75": "the offset '-05:75' is out of range (at most ±23:59)",
+    "2024-08-31 09:05 XYZ": "unknown time zone 'XYZ'; write an offset such as -05:00 instead",
+    "2023-01-29 18:30:22 2024 -0800": "it has two different years, 2023 and 2024",
+    "2024-08-31 09:05 +0300 -0400": "write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)",
+    "3:04PM": "write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)",  # Go's Kitchen
+    "Aug 31 09:05:07": "it has no year; write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)",  # Go's Stamp
+    "yesterday": "write it as YYYY-MM-DD, optionally with a time (09:30) and offset (+03:00)",
+}
+
+
+@pytest.mark.parametrize(("written", "reason"), IMPOSSIBLE.items(), ids=list(IMPOSSIBLE))
+def test_an_impossible_or_unplaceable_date_is_rejected_with_its_reason(written: str, reason: str):
+    with pytest.raises(ValueError) as rejected:
+        parse_date(written, NEW_YORK)
+    assert str(rejected.value) == reason
+
+
+def test_a_jekyll_date_with_a_one_digit_hour_files_the_article_under_its_day(tmp_path: Path):
+    assert day_of(tmp_path, "2011-11-28 8:32:24 -0400") == "2011/11/28"
+
+
+def test_an_impossible_hour_is_an_error_at_its_line(tmp_path: Path):
+    write_site(tmp_path, {"content/a.md": article("Story", date="2024-08-31 25:00:00 -0400")})
+    assert build_errors(tmp_path) == [
+        f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '2024-08-31 25:00:00 -0400' (hour must be in 0..23)"
+    ]

@@ -47,10 +47,22 @@ def test_bad_input_is_reported_at_its_line_and_output_is_untouched(built: Path, 
     assert tree_digest(built / "output") == before
 
 
-def test_duplicate_key_names_both_lines(tmp_path: Path):
+def test_a_duplicate_key_is_a_warning_naming_both_lines_and_the_last_value_wins(tmp_path: Path):
+    # Hugo and Jekyll take the last value; real archives carry keys set twice ("expirydate").
     write_site(tmp_path, {"content/a.md": "---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\n"})
-    assert build_errors(tmp_path) == [
-        f"{tmp_path}/content/a.md:4: duplicate key 'title' (first set on line 2)"
+    report = build_site(tmp_path)
+    assert [str(warning) for warning in report.warnings] == [
+        f"{tmp_path}/content/a.md:4: duplicate key 'title' (first set on line 2); the last value is used"
+    ]
+    assert page(tmp_path, "/2024/01/01/b/").xpath("//h1")[0].text_content().strip() == "b"
+
+
+def test_a_key_set_three_times_warns_twice_naming_the_first_line(tmp_path: Path):
+    text = "---\ntitle: Story\ndate: 2024-01-01\nexpirydate: 2030-01-01\nexpirydate: 2031-01-01\nexpirydate: 2032-01-01\n---\n"
+    write_site(tmp_path, {"content/a.md": text})
+    assert [str(warning) for warning in build_site(tmp_path).warnings] == [
+        f"{tmp_path}/content/a.md:5: duplicate key 'expirydate' (first set on line 4); the last value is used",
+        f"{tmp_path}/content/a.md:6: duplicate key 'expirydate' (first set on line 4); the last value is used",
     ]
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.config import Config
-from generator.content import markdown_renderer, parse
+from generator.content import PythonMarkdown, markdown_renderer, parse, python_markdown
 from generator.slugs import MAX_SLUG_BYTES, name_key, output_path, slugify
 from generator.taxonomy import index
 
@@ -148,8 +148,9 @@ def test_a_site_from_hostile_names_builds_inside_its_output():
                 assert path.resolve().is_relative_to(output), path
 
 
-def test_pathological_brackets_render_and_keep_their_text():
-    config = Config(Path("site"))
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_pathological_brackets_render_and_keep_their_text(engine: str):
+    config = Config(Path("site"), markdown=engine)
     body = "[a" * 8000 + "\n\n" + "[](" * 4000
     source = f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode()
     signal.alarm(120)  # unguarded, this takes many minutes (Python-Markdown #798): fail, don't hang
@@ -161,8 +162,9 @@ def test_pathological_brackets_render_and_keep_their_text():
     assert found.body_html.count("[a") == 8000
 
 
-def test_brackets_in_code_blocks_are_left_alone():
-    config = Config(Path("site"))
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_brackets_in_code_blocks_are_left_alone(engine: str):
+    config = Config(Path("site"), markdown=engine)
     body = "```\n" + "[" * 300 + "\n```\n"
     found, _, _ = parse(
         f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode(),
@@ -197,17 +199,22 @@ MARKDOWN_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-def _rendered(body: str, md: markdown.Markdown) -> tuple[str, str]:
+#: The Python-Markdown engine's fast paths against stock Python-Markdown.
+PYTHON_MARKDOWN = Config(Path("site"), markdown="python-markdown")
+
+
+def _rendered(body: str, md: PythonMarkdown) -> tuple[str, str]:
     source = f"---\ntitle: T\ndate: 2024-01-01\n---\n{body}".encode()
-    found, errors, _ = parse(source, Path("x.md"), Config(Path("site")), md)
+    found, errors, _ = parse(source, Path("x.md"), PYTHON_MARKDOWN, md)
     assert found is not None, errors
     return found.body_html, found.toc_html
 
 
-OURS = markdown_renderer(Config(Path("site")))
-STOCK = markdown_renderer(Config(Path("site")))
-STOCK.treeprocessors.register(markdown.treeprocessors.InlineProcessor(STOCK), "inline", 20)
-STOCK.parser.blockprocessors.deregister("prose_paragraph")
+OURS = PythonMarkdown(python_markdown(PYTHON_MARKDOWN))
+_stock = python_markdown(PYTHON_MARKDOWN)
+_stock.treeprocessors.register(markdown.treeprocessors.InlineProcessor(_stock), "inline", 20)
+_stock.parser.blockprocessors.deregister("prose_paragraph")
+STOCK = PythonMarkdown(_stock)
 
 
 @pytest.mark.parametrize("body", INLINE_AT_WORK)

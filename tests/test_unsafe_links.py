@@ -4,6 +4,7 @@ dropped from the built page, and so are the event attributes attr_list could wri
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from conftest import article, build_site, page, write_site
 from lxml import html
 from playwright.sync_api import sync_playwright
 from theme_support import CHROMIUM_ARGS, REPO
+
+from generator.content import UNSAFE_SCHEMES
 
 sys.path.insert(0, str(REPO / "scripts"))
 from static_server import serving  # noqa: E402
@@ -47,8 +50,8 @@ SCRIPT_IMAGES = {
 PICTURE = "data:image/png;base64,iVBORw0KGgo="
 
 
-def _articles() -> dict[str, str]:
-    files = {"site.toml": "allow_html = false\n"}
+def _articles(engine: str) -> dict[str, str]:
+    files = {"site.toml": f'allow_html = false\nmarkdown = "{engine}"\n'}
     for number, target in enumerate(SCRIPT_LINKS.values()):
         files[f"content/link{number}.md"] = article(
             f"Link {number}", body=f"See [the report {number}]({target})."
@@ -67,9 +70,17 @@ def _articles() -> dict[str, str]:
     return files
 
 
+@pytest.fixture(scope="module", params=["commonmark", "python-markdown"])
+def site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    root = write_site(tmp_path_factory.mktemp("unsafe"), _articles(request.param))
+    build_site(root)
+    return root
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_site(tmp_path_factory.mktemp("unsafe"), _articles())
+def python_markdown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """attr_list (``{: onclick=...}``) is Python-Markdown's; CommonMark shows it as text."""
+    root = write_site(tmp_path_factory.mktemp("unsafe"), _articles("python-markdown"))
     build_site(root)
     return root
 
@@ -78,11 +89,21 @@ def body(site: Path, slug: str) -> html.HtmlElement:
     return page(site, f"/2024/08/31/{slug}/").find_class("article-body")[0]
 
 
+def _scheme(url: str) -> str:
+    """The scheme a browser reads in a URL (lxml has decoded the character references)."""
+    url = re.sub("[\t\n\r]", "", url).strip("".join(map(chr, range(0x21))))
+    found = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
+    return found[1].lower() if found else ""
+
+
 @pytest.mark.parametrize("number", range(len(SCRIPT_LINKS)), ids=list(SCRIPT_LINKS))
-def test_a_link_that_runs_script_becomes_its_text(site: Path, number: int):
+def test_a_link_that_runs_script_is_left_as_its_text(site: Path, number: int):
+    """Python-Markdown makes a link of each, which is then dropped; CommonMark makes a link
+    of some, to a URL it has percent-encoded (``%09javascript:``, no scheme at all), which
+    is dropped only when it still reads as script."""
     text = body(site, f"link-{number}")
-    assert text.findall(".//a") == []
-    assert f"See the report {number}." in text.text_content()
+    assert [a.get("href") for a in text.iter("a") if _scheme(a.get("href", "")) in UNSAFE_SCHEMES] == []
+    assert f"the report {number}" in text.text_content()
 
 
 def test_a_reference_link_that_runs_script_becomes_its_text(site: Path):
@@ -93,9 +114,9 @@ def test_a_reference_link_that_runs_script_becomes_its_text(site: Path):
 
 @pytest.mark.parametrize("number", range(len(SCRIPT_IMAGES)), ids=list(SCRIPT_IMAGES))
 def test_an_image_that_runs_script_loses_its_source(site: Path, number: int):
-    (image,) = body(site, f"image-{number}").iter("img")
-    assert image.get("src") is None
-    assert image.get("alt") == f"A map {number}"
+    text = body(site, f"image-{number}")
+    assert [image.get("src") for image in text.iter("img")] in ([None], [])  # [] where it is no image
+    assert f"A map {number}" in text.text_content() + "".join(text.xpath(".//img/@alt"))
 
 
 def test_a_picture_as_data_keeps_its_source(site: Path):
@@ -103,14 +124,14 @@ def test_a_picture_as_data_keeps_its_source(site: Path):
     assert image.get("src") == PICTURE
 
 
-def test_attr_list_cannot_add_an_event_handler(site: Path):
-    (paragraph,) = body(site, "handler").iter("p")
+def test_attr_list_cannot_add_an_event_handler(python_markdown_site: Path):
+    (paragraph,) = body(python_markdown_site, "handler").iter("p")
     assert paragraph.get("onclick") is None
     assert paragraph.text_content() == "A paragraph."
 
 
-def test_attr_list_cannot_point_a_link_at_script(site: Path):
-    text = body(site, "override")
+def test_attr_list_cannot_point_a_link_at_script(python_markdown_site: Path):
+    text = body(python_markdown_site, "override")
     assert text.findall(".//a") == []
     assert text.text_content().strip() == "Home"
 
