@@ -123,6 +123,8 @@ class Article:
     # Where this file sends readers instead (redirect_to, redirect): it is then no article of
     # the site, only a redirect page at its URL (see redirects.collect).
     redirect_to: str | None = None
+    # When the article leaves the site (Hugo's expiryDate): past it, it is published no more.
+    expires: datetime | None = None
 
     @property
     def body_html(self) -> str:
@@ -327,11 +329,13 @@ def _toml_fields(block: str, first_line: int, problems: _Problems) -> dict[str, 
 _YAML_DELIMITER = YAMLHandler.START_DELIMITER  # ---
 _TOML_DELIMITER = "+++"  # Hugo's TOML front matter
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+#: Hugo's keys for the time a page stops being published (its front matter is case-blind).
+EXPIRY_KEYS = ("expirydate", "expiryDate", "expiry_date", "expires")
 _KNOWN_KEYS = {
     "title", "date", "publishdate", "updated", "lastmod", "last_modified_at", "modified",
     "summary", "description", "slug", "draft", "published", "region", "regions", "tags",
     "author", "authors", "by", "categories", "topics", "keywords", "permalink",
-    *ALIAS_KEYS, *TARGET_KEYS,
+    *ALIAS_KEYS, *TARGET_KEYS, *EXPIRY_KEYS,
 }  # fmt: skip
 
 
@@ -512,6 +516,7 @@ def _article(
         elif not redirecting:
             problems.error(opening_line, "missing 'date' (or name the file YYYY-MM-DD-slug.md)")
     updated = _date(first("updated", "lastmod", "last_modified_at", "modified"), config.tz, problems)
+    expires = _date(first(*EXPIRY_KEYS), config.tz, problems)
     summary = text("summary", "description")
     given_slug = text("slug")
     draft = flag("draft")
@@ -579,6 +584,7 @@ def _article(
         lines=MappingProxyType({key: item.line for key, item in fields.items()}),
         aliases=aliases,
         redirect_to=target,
+        expires=expires,
     )
 
 

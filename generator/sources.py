@@ -488,7 +488,10 @@ def unchanged(state: State, seen: Inputs, now: datetime, out_dir: Path) -> bool:
 
 
 def next_due(articles: Iterable[Article], config: Config, now: datetime) -> datetime | None:
-    """When the next scheduled (future-dated) article is published, changing the site."""
+    """When the site next changes by the clock alone: a scheduled (future-dated) article is
+    published, or an article reaches its expiry date."""
     if config.drafts:
         return None
-    return min((a.date for a in articles if not a.draft and a.date > now), default=None)
+    moments = [a.date for a in articles if not a.draft and a.date > now]
+    moments += [a.expires for a in articles if not a.draft and a.expires is not None and a.expires > now]
+    return min(moments, default=None)

@@ -151,7 +151,7 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 
 def is_published(article: Article, now: datetime) -> bool:
-    return not article.draft and article.date <= now
+    return not article.draft and article.date <= now and (article.expires is None or now < article.expires)
 
 
 def index(

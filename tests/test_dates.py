@@ -295,3 +295,26 @@ def test_an_impossible_hour_is_an_error_at_its_line(tmp_path: Path):
     assert build_errors(tmp_path) == [
         f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '2024-08-31 25:00:00 -0400' (hour must be in 0..23)"
     ]
+
+
+def test_an_article_past_its_expiry_date_is_left_out(tmp_path: Path):
+    write_site(
+        tmp_path,
+        {
+            "content/gone.md": article("Gone", date="2024-01-01", expirydate="2025-01-01"),
+            "content/kept.md": article("Kept", date="2024-01-02", expiryDate="2030-01-01"),
+        },
+    )
+    build_site(tmp_path, now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert not (tmp_path / "output/2024/01/01/gone").exists()
+    assert page(tmp_path, "/2024/01/02/kept/") is not None
+
+
+def test_an_article_leaves_the_site_when_its_expiry_date_passes(tmp_path: Path):
+    write_site(
+        tmp_path, {"content/a.md": article("Offer", date="2024-01-01", expirydate="2024-06-01T12:00:00Z")}
+    )
+    build_site(tmp_path, now=datetime(2024, 6, 1, 11, tzinfo=UTC))
+    assert page(tmp_path, "/2024/01/01/offer/") is not None
+    build_site(tmp_path, now=datetime(2024, 6, 1, 13, tzinfo=UTC))
+    assert not (tmp_path / "output/2024/01/01/offer").exists()
