@@ -34,7 +34,7 @@ from generator.content import markdown_renderer, parse
 
 ENGINES = ("python-markdown", "commonmark")
 BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "pre", "blockquote", "table", "hr"}
-FRONT_MATTER = re.compile(r"\A\ufeff?(---|\+\+\+)\s*\n.*?\n\1\s*\n", re.S)
+FRONT_MATTER = re.compile(r"\A\ufeff?\s*(---|\+\+\+)\s*\n.*?\n\1\s*\n", re.S)
 
 
 def block_structure(fragment: str) -> list[tuple[int, str]]:
