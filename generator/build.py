@@ -196,7 +196,7 @@ def _build(
         if articles is not None:
             articles.close()
     if use_cache:
-        due = sources.next_due(loaded.articles, config, now)
+        due = sources.next_due(loaded.articles, now)
         incremental.save_related(config, related)
         incremental.save_marks(config, marks)
         if warm:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from generator.sources import describe_unread
 
 if TYPE_CHECKING:
     from generator.build import Report
+    from generator.config import Config
 
 
 def _site_folder(text: str) -> Path:
@@ -149,6 +151,17 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--tags", default="", help="comma-separated tags, e.g. floods,ports")
     _site_options(new_cmd)
 
+    init_cmd = commands.add_parser(
+        "init",
+        help="make a new site folder",
+        description="Make a new site in FOLDER (created if missing; else it must be empty or "
+        "hold only .git): site.toml with the main settings explained, content/ with one "
+        "example article, static/, and a .gitignore for the build output and caches.",
+    )
+    init_cmd.add_argument(
+        "folder", nargs="?", type=_folder, default=Path("."), help="the new site's folder (default: here)"
+    )
+
     # -- import: site.toml from a Jekyll or Hugo site (generator/importer.py) ------------------
     import_cmd = commands.add_parser(
         "import",
@@ -246,16 +259,37 @@ def _summary(verb: str, report: Report) -> str:
     return summary if unread is None else f"{summary}\n{unread}"
 
 
+def _with_size_warnings(config: Config, report: Report) -> Report:
+    """A production build also says what GitHub would refuse to publish (publish.py). A
+    build that changed nothing skips it: its output is the one the last build measured, and
+    walking a large archive's files would cost more than the rest of such a build."""
+    if config.drafts or not (report.written or report.removed):
+        return report
+    from generator.publish import check_size, output_sizes
+
+    size = check_size(output_sizes(config.out_dir), config.out_dir)
+    return replace(report, warnings=report.warnings + size.refused + size.warnings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "new":
-            from generator.scaffold import new_article
+            from generator.scaffold import is_site, new_article
 
+            if not is_site(args.site):  # silently starting a content/ here would be a surprise
+                print(
+                    f"dateline: {args.site.resolve()} holds no site (no site.toml, no content/); "
+                    "run `dateline init` to make one, or name one with --site",
+                    file=sys.stderr,
+                )
+                return 2
             config = load_config(args.site)
             tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
             print(new_article(config, args.title, args.region, tags))
             return 0
+        if args.command == "init":
+            return _init(args)
         if args.command == "import":
             return _import(args)
         if args.command == "publish":
@@ -275,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.command == "build":
             report = build(config, progress=progress_bar, jobs=args.jobs, use_cache=not args.no_cache)
+            report = _with_size_warnings(config, report)
         else:
             from generator.check import check
 
@@ -290,7 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in failed.errors:
             print(error, file=sys.stderr)
         count = len(failed.errors)
-        outcome = "; nothing was written" if args.command == "build" else ""
+        outcomes = {"build": "; nothing was written", "publish": "; nothing was committed"}
+        outcome = outcomes.get(args.command, "")
         print(f"{count} error{'s' * (count != 1)}{outcome}", file=sys.stderr)
         return 1
     except DatelineError as error:
@@ -308,7 +344,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-# -- import, publish and workflow --------------------------------------------------------------
+# -- init, import, publish and workflow --------------------------------------------------------
+
+
+def _init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init_site
+
+    made = init_site(args.folder)
+    print(f"Made a new site in {made.folder.resolve()}:")
+    print(f"  {made.settings}  settings, each explained")
+    print(f"  {made.example}  an example article")
+    print(f"  {made.static}/  files copied as they are (images, favicon)")
+    print(f"  {made.gitignore}  keeps output/ and caches out of git")
+    print("Next steps:")
+    if made.folder.resolve() != Path.cwd().resolve():
+        print(f"  cd {made.folder}")
+    print("  dateline serve            preview the site, reloading on every save")
+    print('  dateline new "Title"      start an article')
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

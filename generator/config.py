@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import zoneinfo
@@ -70,6 +71,11 @@ class Config:
     author_keys: tuple[str, ...] = ("author", "authors", "by")
     #: Display names for region paths or tag slugs: {"middle-east/iraq" = "Iraq", "us" = "US"}.
     names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The line of ``site.toml`` each ``[names]`` key is on, for warnings about it. Not a
+    #: setting, and left out of ``repr``: no page shows it, so moving a line rebuilds nothing.
+    names_lines: Mapping[str, int] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
     #: Newest entries per feed.
     feed_limit: int = 50
     #: Feeds carry whole articles (true) or their summaries (false).
@@ -148,7 +154,8 @@ def template_dirs(config: Config) -> list[Path]:
     return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
 
 
-_TOP_LEVEL = {f.name for f in fields(Config)} - {"site_dir", "drafts", "output_dir", "cache_folder"}
+_NOT_SETTINGS = {"site_dir", "drafts", "output_dir", "cache_folder", "names_lines"}
+_TOP_LEVEL = {f.name for f in fields(Config)} - _NOT_SETTINGS
 
 
 def load_config(site_dir: Path, **overrides: Any) -> Config:
@@ -170,7 +177,7 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _TOP_LEVEL:
-            error(key, f"unknown setting '{key}' (free-form values belong under [extra])")
+            error(key, _unknown_setting(key))
             continue
         expected = type(getattr(Config(site_dir), key))
         if key == "permalinks":
@@ -190,6 +197,8 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
                 error(key, "every name in [names] must be a string")
                 continue
             values[key] = MappingProxyType(value)
+            if key == "names":
+                values["names_lines"] = MappingProxyType(_table_lines(text, "names", value))
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             error(key, f"'{key}' must be a {expected.__name__}, not {type(value).__name__}")
         else:
@@ -213,6 +222,13 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
     if errors:
         raise BuildFailed(errors)
     return config
+
+
+def _unknown_setting(key: str) -> str:
+    # As content.py does for front-matter keys: a typo is far likelier than a new setting.
+    if close := difflib.get_close_matches(key, sorted(_TOP_LEVEL), n=1, cutoff=0.8):
+        return f"unknown setting '{key}'; did you mean '{close[0]}'?"
+    return f"unknown setting '{key}' (free-form values belong under [extra])"
 
 
 def base_url_problem(url: str) -> str | None:
@@ -311,6 +327,24 @@ def _known_timezone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+_TABLE_HEADER = re.compile(r"\s*\[\s*([^\]]*?)\s*\]")
+_TABLE_KEY = re.compile(r"""\s*(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+def _table_lines(text: str, table: str, keys: Mapping[str, Any]) -> dict[str, int]:
+    """The line of each of ``keys`` in ``[table]``; a key written another way (escaped, in
+    an inline table, dotted) gets the table's own line."""
+    found: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := _TABLE_HEADER.match(line):
+            inside = header[1].strip('"') == table
+        elif inside and (written := _TABLE_KEY.match(line)):
+            found.setdefault(next(group for group in written.groups() if group is not None), number)
+    table_line = _line_of(text, table)
+    return {key: found.get(key, table_line) for key in keys}
 
 
 def _line_of(text: str, key: str) -> int:

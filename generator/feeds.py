@@ -1,8 +1,10 @@
-"""Feeds, sitemap and robots.txt: extra pages for the plan, rendered through autoescaping templates.
+"""Feeds, sitemaps and robots.txt: extra pages for the plan, rendered through autoescaping templates.
 
 Every feed date comes from the articles, never from the clock, so an unchanged archive
-rebuilds byte for byte. Text going into XML is stripped of characters XML 1.0 cannot carry
-(a stray control character in front matter otherwise breaks every feed reader).
+rebuilds byte for byte. The one exception is the Google News sitemap, which lists the
+articles of the last two days by definition: which ones, the build's clock decides. Text
+going into XML is stripped of characters XML 1.0 cannot carry (a stray control character in
+front matter otherwise breaks every feed reader).
 """
 
 from __future__ import annotations
@@ -22,13 +24,17 @@ from generator.config import Config
 from generator.content import Article
 from generator.pages import Page
 from generator.render import absolute_url
-from generator.taxonomy import Site
+from generator.sources import NEWS_WINDOW
+from generator.taxonomy import Site, is_published
 
 FEED_FILE = "feed.xml"
 #: The sitemap protocol's limit per file; past it /sitemap.xml becomes a sitemap index.
 SITEMAP_MAX_URLS = 50_000
 #: Pages that are not content: kept out of the sitemap (a redirect names its target instead).
 UNLISTED_KINDS = frozenset({"not-found", "search", "redirect"})
+NEWS_SITEMAP_URL = "/news-sitemap.xml"
+#: Google's limit per news sitemap: the newest articles are kept.
+NEWS_SITEMAP_MAX_URLS = 1_000
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # XML 1.0 forbids C0 controls (but tab, LF, CR), surrogates and U+FFFE/U+FFFF; C1 controls are
 # allowed but "discouraged" and only ever arrive by accident.
@@ -87,7 +93,29 @@ class Feed:
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
     loc: str
-    lastmod: datetime
+    lastmod: datetime | None  # None for the news sitemap, which changes with the clock
+
+
+@dataclass(frozen=True, slots=True)
+class NewsEntry:
+    loc: str
+    title: str
+    published: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewsSitemap:
+    """The Google News sitemap: the articles published within ``NEWS_WINDOW`` before the
+    build's clock, newest first. Besides them it shows only the site's title and language
+    (see incremental.Fingerprints)."""
+
+    publication: str
+    language: str  # as Google News wants it (see ``news_language``)
+    articles: tuple[Article, ...]
+    config: Config = field(repr=False)
+
+    def __iter__(self) -> Iterator[NewsEntry]:
+        return (NewsEntry(absolute_url(self.config, a.url), clean(a.title), a.date) for a in self.articles)
 
 
 def feed_url(listing_url: str) -> str:
@@ -116,9 +144,40 @@ def plan(site: Site, html_pages: Sequence[Page], sitemap_max_urls: int = SITEMAP
     for region in site.regions.values():
         atom(region.url, f"{region.name} · {config.title}", region.articles)
     feeds.append(Page("/feed.json", "feed.json", "feed", config.title, {"feed": site_feed}))
-    feeds += sitemap(site, html_pages, sitemap_max_urls)
+    feeds += sitemap(site, html_pages, sitemap_max_urls, others=(NEWS_SITEMAP_URL,))
+    feeds.append(news_sitemap(site))
     feeds.append(Page("/robots.txt", "robots.txt", "robots", "robots.txt"))
     return feeds
+
+
+def news_sitemap(site: Site) -> Page:
+    """``/news-sitemap.xml``: Google News' sitemap of the articles published in the last two
+    days (as of ``site.now``), at most ``NEWS_SITEMAP_MAX_URLS`` of them. Drafts, future and
+    expired articles are left out even in a build with drafts, which shows them elsewhere."""
+    config, now = site.config, site.now
+    news: list[Article] = []
+    for article in site.articles:  # newest first: past the window, every article is older
+        if now >= article.date + NEWS_WINDOW or len(news) == NEWS_SITEMAP_MAX_URLS:
+            break
+        if is_published(article, now):
+            news.append(article)
+    found = NewsSitemap(clean(config.title), news_language(config.language), tuple(news), config)
+    return Page(NEWS_SITEMAP_URL, "news-sitemap.xml", "news-sitemap", "News sitemap", {"news": found})
+
+
+def news_language(language: str) -> str:
+    """A BCP 47 tag as Google News wants it: the ISO 639 code alone (``en-GB`` -> ``en``),
+    except for Chinese, whose scripts it tells apart as ``zh-cn`` (simplified) and ``zh-tw``
+    (traditional), read from the script or else the region (``zh-Hant-HK``, ``zh-SG``)."""
+    primary, *rest = language.lower().replace("_", "-").split("-")
+    if primary != "zh":
+        return primary
+    subtags = set(rest)
+    if "hant" in subtags or ("hans" not in subtags and subtags & {"tw", "hk", "mo"}):
+        return "zh-tw"
+    if "hans" in subtags or subtags & {"cn", "sg"}:
+        return "zh-cn"
+    return primary
 
 
 class _Entries:
@@ -276,19 +335,25 @@ class Sitemap:
 
 @dataclass(frozen=True, slots=True)
 class SitemapIndex:
-    """The entries of the sitemap index: each sitemap file and its newest page."""
+    """The entries of the sitemap index: each sitemap file and its newest page, then the
+    ``others`` (the news sitemap), named without a date: what they list changes with the clock."""
 
     parts: tuple[tuple[str, Sitemap], ...]  # (URL, its entries)
+    others: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[SitemapEntry]:
         for url, part in self.parts:
             latest = newest((entry.lastmod for entry in part), default=_EPOCH)
             yield SitemapEntry(absolute_url(part.site.config, url), latest)
+        for url in self.others:
+            yield SitemapEntry(absolute_url(self.parts[0][1].site.config, url), None)
 
 
-def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
+def sitemap(
+    site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS, others: tuple[str, ...] = ()
+) -> list[Page]:
     """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
-    index of ``/sitemap-1.xml``, ``/sitemap-2.xml``..."""
+    index of ``/sitemap-1.xml``, ``/sitemap-2.xml``... and of the sitemaps at ``others``."""
     # An article may be a file (``[permalinks] article = "/:year/:title.html"``).
     listed = tuple(
         p for p in html_pages if p.kind not in UNLISTED_KINDS and (p.url.endswith("/") or p.kind == "article")
@@ -303,7 +368,7 @@ def sitemap(site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_
         Page(url, "sitemap.xml", "sitemap", f"Sitemap {n}", {"entries": part})
         for n, (url, part) in enumerate(parts, 1)
     ]
-    index = MappingProxyType({"sitemaps": SitemapIndex(tuple(parts))})
+    index = MappingProxyType({"sitemaps": SitemapIndex(tuple(parts), others)})
     return [Page("/sitemap.xml", "sitemap-index.xml", "sitemap", "Sitemap index", index), *pages]
 
 

@@ -28,7 +28,7 @@ from generator import cache, content, parallel
 from generator.config import Config
 from generator.content import Article, Body
 from generator.errors import ContentError, DatelineError, SourceUnreadable
-from generator.feeds import Feed, Sitemap, SitemapIndex
+from generator.feeds import Feed, NewsSitemap, Sitemap, SitemapIndex
 from generator.pages import Page, Pagination
 from generator.redirects import Redirect
 from generator.sources import RACY_SECONDS, state_key
@@ -452,8 +452,9 @@ class Fingerprints:
             kept = last.fingerprints.get(page.url)
             # A redirect may be made by a file that is no article of the site (a stub), whose
             # edits neither the placement nor the changed articles show; its fingerprint is
-            # two strings, cheap to take again.
-            fresh = kept is None or page.kind == "redirect" or shows(page)
+            # two strings, cheap to take again. The news sitemap lists the articles the clock
+            # makes news, whether or not any changed: a few, as cheap.
+            fresh = kept is None or page.kind in ("redirect", "news-sitemap") or shows(page)
             fingerprints[page.url] = self.of(page) if fresh else kept
         return Marks(placement, digests, fingerprints)
 
@@ -561,6 +562,8 @@ class Fingerprints:
             return value.title, value.url, value.home, value.updated.isoformat(), articles
         if isinstance(value, (Sitemap, SitemapIndex)):
             return self.placement, self.last_changes
+        if isinstance(value, NewsSitemap):
+            return value.publication, value.language, [self.article(a) for a in value.articles]
         if isinstance(value, Redirect):
             return value.url, value.target  # what its page shows; not who asked for it
         if isinstance(value, (str, dict)) or (

@@ -15,7 +15,9 @@ other deployers shape the rest:
 - Without ``.nojekyll`` GitHub's Jekyll pass drops files whose names start with ``_``.
 
 Nothing is half-done: the build, the commit and the push happen in that order, and the local
-branch moves only after the push succeeded (or with ``push=False``).
+branch moves only after the push succeeded (or with ``push=False``). A build holding a file
+GitHub would reject stops before the commit (``check_size``, which ``dateline build`` runs
+too, to warn).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from urllib.parse import urlsplit
 from generator import __version__, cache
 from generator.build import Progress, Report, build
 from generator.config import Config
-from generator.errors import DatelineError
+from generator.errors import BuildFailed, ContentError, DatelineError
 from generator.output import MARKER
 
 DEFAULT_BRANCH = "gh-pages"
@@ -57,6 +59,22 @@ _SCP_LIKE = re.compile(r"^[^/:]+:(?!:)")
 #: Transports that run commands or read file descriptors (``ext::sh -c …``, ``fd::3``) are
 #: refused for every git call, whatever the user's git configuration allows.
 _PROTOCOL_LIMITS = ("-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never")
+
+# What GitHub refuses, in GitHub's own unit: its "100 MB" file limit and its push messages
+# ("File x is 101.00 MB; this exceeds GitHub's file size limit of 100.00 MB") count 2**20 bytes.
+MB = 1024 * 1024
+#: git pushes to GitHub warn about a file this large.
+FILE_WARNING_SIZE = 50 * MB
+#: GitHub rejects a push that holds a file larger than this.
+FILE_LIMIT_SIZE = 100 * MB
+#: "Published GitHub Pages sites may be no larger than 1 GB" (GitHub Pages limits).
+SITE_LIMIT_SIZE = 1024 * MB
+#: How many of the largest files a warning about the whole site names.
+LARGEST_SHOWN = 5
+SHRINK_SETTINGS = (
+    "feed_full_content = false (feeds carry summaries), a smaller feed_limit (fewer entries "
+    "a feed) or search = false (no search index) in site.toml"
+)
 
 
 def _quiet(stage: str, total: int) -> Callable[[], None]:
@@ -160,6 +178,11 @@ def publish(
         production = replace(config, output_dir=out_dir, cache_folder=kept / "cache", drafts=False)
         report = build(production, now, progress)
         files = _site_files(out_dir)
+        # Before any blob is written: GitHub would reject the push, and git keeps a blob forever.
+        size = check_size({name: (out_dir / name).stat().st_size for name in files}, Path(branch))
+        if size.refused:
+            raise BuildFailed(size.refused)
+        report = replace(report, warnings=report.warnings + size.warnings)
         tree, domain = _tree(git, Path(temp) / "index", out_dir, files, parent, domain)
 
     if parent is not None and tree == git.out("rev-parse", f"{parent}^{{tree}}"):
@@ -191,6 +214,74 @@ def _kept_build(git: Git, site_dir: Path) -> Iterator[Path]:
     with (folder / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield folder
+
+
+@dataclass(frozen=True)
+class SizeCheck:
+    """What GitHub would make of a site's files: ``refused`` stops a push to a branch."""
+
+    warnings: tuple[ContentError, ...]
+    refused: tuple[ContentError, ...]
+
+
+def output_sizes(out_dir: Path) -> dict[str, int]:
+    """Every file of a build, as a POSIX path relative to ``out_dir``, and its size;
+    Dateline's own marker stays behind, as it does when publishing."""
+    sizes: dict[str, int] = {}
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(out_dir / folder) as entries:
+            for entry in entries:
+                relative = f"{folder}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(f"{relative}/")
+                elif relative != MARKER:
+                    sizes[relative] = entry.stat(follow_symlinks=False).st_size
+    return sizes
+
+
+def check_size(sizes: dict[str, int], shown: Path) -> SizeCheck:
+    """Warn about a site GitHub Pages would not publish whole and files GitHub warns about;
+    files a push would be rejected for are ``refused``. ``shown`` names the site's folder
+    in the messages (the output folder, or the branch)."""
+    warnings: list[ContentError] = []
+    refused: list[ContentError] = []
+    largest_first = sorted(sizes.items(), key=lambda item: (-item[1], item[0]))
+    for relative, size in largest_first:
+        if size <= FILE_WARNING_SIZE:
+            break
+        if size > FILE_LIMIT_SIZE:
+            limit = _megabytes(FILE_LIMIT_SIZE)
+            why = f"over GitHub's file size limit of {limit}: a push holding it is rejected"
+            refused.append(ContentError(shown / relative, 1, f"{_megabytes(size)}, {why}; {_FILE_ADVICE}"))
+        else:
+            why = f"over the {_megabytes(FILE_WARNING_SIZE)} at which GitHub starts warning"
+            warnings.append(ContentError(shown / relative, 1, f"{_megabytes(size)}, {why}; {_FILE_ADVICE}"))
+    total = sum(sizes.values())
+    if total > SITE_LIMIT_SIZE:
+        largest = largest_first[:LARGEST_SHOWN]
+        named = ", ".join(f"{relative} ({_megabytes(size)})" for relative, size in largest)
+        warnings.append(
+            ContentError(
+                shown,
+                1,
+                f"the site is {_megabytes(total)}, over GitHub Pages' limit of "
+                f"{_megabytes(SITE_LIMIT_SIZE)} a site, so GitHub may not publish it; "
+                f"its largest files: {named}; shrink it with {SHRINK_SETTINGS}",
+            )
+        )
+    return SizeCheck(tuple(warnings), tuple(refused))
+
+
+_FILE_ADVICE = (
+    "host a large media file elsewhere (a release asset, a media server) and link to it; "
+    f"a feed or the search index shrinks with {SHRINK_SETTINGS}"
+)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / SITE_LIMIT_SIZE:.2f} GB" if size >= SITE_LIMIT_SIZE else f"{size / MB:.1f} MB"
 
 
 def production_warnings(config: Config) -> list[str]:

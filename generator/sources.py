@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 EXTENSIONS = (".md", ".markdown")
 RACY_SECONDS = 2
 STATE_FILE = "state.bin"
+#: Google News reads the articles of the last two days from a news sitemap (feeds.py); past
+#: that an article leaves it, a change by the clock alone that ``next_due`` must foresee.
+NEWS_WINDOW = timedelta(days=2)
 
 #: Jekyll's posts: read although the name starts with "_", like every folder so named.
 POSTS_FOLDER = "_posts"
@@ -487,11 +490,13 @@ def unchanged(state: State, seen: Inputs, now: datetime, out_dir: Path) -> bool:
     return True
 
 
-def next_due(articles: Iterable[Article], config: Config, now: datetime) -> datetime | None:
+def next_due(articles: Iterable[Article], now: datetime) -> datetime | None:
     """When the site next changes by the clock alone: a scheduled (future-dated) article is
-    published, or an article reaches its expiry date."""
-    if config.drafts:
-        return None
-    moments = [a.date for a in articles if not a.draft and a.date > now]
-    moments += [a.expires for a in articles if not a.draft and a.expires is not None and a.expires > now]
+    published, an article reaches its expiry date, or one leaves the Google News sitemap
+    (``NEWS_WINDOW`` after it was published). A build with drafts shows every article
+    whatever the clock, but its news sitemap still lists only the published ones."""
+    live = [a for a in articles if not a.draft]
+    moments = [a.date for a in live if a.date > now]
+    moments += [a.expires for a in live if a.expires is not None and a.expires > now]
+    moments += [a.date + NEWS_WINDOW for a in live if a.date + NEWS_WINDOW > now]
     return min(moments, default=None)

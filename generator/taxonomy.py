@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import difflib
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -14,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator.config import Config
+from generator.config import SETTINGS_FILE, Config
 from generator.content import Article
 from generator.errors import ContentError
 from generator.redirects import Redirect
@@ -98,6 +99,8 @@ class Site:
     older: Mapping[str, Article]  # article url -> the article published before it
     newer: Mapping[str, Article]
     related: Mapping[str, tuple[Article, ...]]
+    # The build's clock: what is published is as of this moment, and what is news is near it.
+    now: datetime
     warnings: tuple[ContentError, ...] = ()  # names written two ways (see _renamed)
     redirects: tuple[Redirect, ...] = ()  # old URLs and files that only redirect
 
@@ -168,6 +171,7 @@ def index(
     indexing, so an edit that leaves those alone reuses them.
     """
     now = now or datetime.now(UTC)
+    articles = tuple(articles)  # read twice: for the site, and for the names of drafts
     published = [a for a in articles if config.drafts or is_published(a, now)]
     # A file that only redirects is a redirect page, never an article of the site.
     shown = newest_first(a for a in published if a.redirect_to is None)
@@ -198,9 +202,68 @@ def index(
         older=MappingProxyType(older),
         newer=MappingProxyType(newer),
         related=MappingProxyType(_memo_related(shown, tag_slugs, region_paths, config, related_memo)),
-        warnings=(*tag_warnings, *author_warnings, *region_warnings, *redirect_warnings),
+        now=now,
+        warnings=(
+            *tag_warnings,
+            *author_warnings,
+            *region_warnings,
+            *redirect_warnings,
+            *_unmatched_names(config, (*tags, *authors, *regions), articles),
+        ),
         redirects=redirects,
     )
+
+
+def _unmatched_names(
+    config: Config, named: Iterable[str], articles: tuple[Article, ...]
+) -> list[ContentError]:
+    """A warning for each ``[names]`` key that is no tag or author slug and no region path:
+    a typo, most likely, which would otherwise leave the name it meant shown as written."""
+    known = set(named)
+    unmatched = [key for key in config.names if key not in known]
+    if not unmatched:
+        return []
+    # A name only drafts and scheduled articles have yet is named ahead of time, not by mistake.
+    in_any_article = _natural_names(articles)
+    candidates = sorted(known)
+    settings = config.site_dir / SETTINGS_FILE
+    warnings = []
+    for key in unmatched:
+        if key in in_any_article:
+            continue
+        message = f"[names] '{key}' names no tag, region or author"
+        if close := _closest_name(key, known, candidates):
+            message += f"; did you mean '{close}'?"
+        else:
+            message += " (keys are tag and author slugs and region paths, e.g. 'middle-east/iraq')"
+        warnings.append(ContentError(settings, config.names_lines.get(key, 1), message))
+    return warnings
+
+
+def _natural_names(articles: Iterable[Article]) -> set[str]:
+    """The slugs and region paths the articles' names have when no two collide."""
+    names: set[str] = set()
+    for article in articles:
+        names.update(slugify(name_key(name)) for name in (*article.tags, *article.authors))
+        for region in article.regions:
+            names.update(_region_prefixes(region))
+    return names
+
+
+def _region_prefixes(written: str) -> list[str]:
+    """``Middle East/Iraq`` -> ``middle-east``, ``middle-east/iraq``."""
+    parts = [slugify(name_key(part)) for part in written.split("/") if part.strip()]
+    return ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+
+
+def _closest_name(key: str, known: set[str], candidates: list[str]) -> str | None:
+    # A key written as the name reads (``Middle East``) rather than as its slug is the
+    # commonest slip, and one difflib cannot see past: it compares case and spaces.
+    as_slug = _region_prefixes(key)
+    if as_slug and as_slug[-1] in known:
+        return as_slug[-1]
+    close = difflib.get_close_matches(key.casefold(), candidates, n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def _memo_related(

@@ -3,6 +3,8 @@
 The other way to publish besides ``dateline publish``: GitHub builds on every push to the source
 branch and serves the uploaded artifact, so no ``gh-pages`` branch is needed. The base URL comes
 from ``actions/configure-pages``, which knows the project sub-path and any custom domain.
+The build cache and the last output travel between runs in the Actions cache, so a run after
+a one-article edit renders what a build on the editor's machine would, not the whole archive.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.config import SETTINGS_FILE
 from generator.errors import DatelineError
 
 WORKFLOW_PATH = Path(".github/workflows/pages.yml")
 PYTHON_VERSION = "3.12"
 _RUN_INDENT = 10  # of the lines of the template's `run: |` blocks
+_BLOCK_INDENT = 12  # of the lines of the template's `path: |` and `restore-keys: |` blocks
+OUTPUT_FOLDER = "_site"
+CACHE_FOLDER = ".dateline-cache"  # Config.cache_dir, inside the site folder
 
 _TEMPLATE = """\
 # Builds the site with Dateline and deploys it to GitHub Pages (written by `dateline workflow`).
@@ -53,12 +59,36 @@ jobs:
       - name: Install Dateline
         run: |
           {install}
+      - name: Find Dateline's version (it keys the build cache)
+        id: dateline
+        run: echo "version=$(dateline --version | cut -d ' ' -f 2)" >> "$GITHUB_OUTPUT"
+      # The build cache and the last output, so that a push editing one article renders only
+      # the pages it changes. A saved cache is never overwritten, so each run saves its own and
+      # the next run restores the newest one of the same Dateline version, of the same settings
+      # if there is one. An out-of-date cache is safe: Dateline checks every input against it
+      # (content, settings, templates, its own code) and rebuilds whatever differs.
+      - name: Restore the build cache
+        id: cache
+        uses: actions/cache/restore@v4
+        with:
+          path: |
+            {cache_paths}
+          key: {cache_key}
+          restore-keys: |
+            {restore_keys}
       - name: Build
         env:
           BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
         run: |
           dateline build{site} --base-url "$BASE_URL/" --output _site
-          rm -f _site/.dateline-output
+      - name: Save the build cache
+        uses: actions/cache/save@v4
+        with:
+          path: |
+            {cache_paths}
+          key: ${{{{ steps.cache.outputs.cache-primary-key }}}}
+      - name: Leave Dateline's output marker out of the artifact
+        run: rm -f _site/.dateline-output
       - uses: actions/upload-pages-artifact@v3
         with:
           path: _site
@@ -87,7 +117,11 @@ def workflow(site_dir: Path, branch: str | None = None, install: str | None = No
     root = _repository_root(site_dir)
     site = site_dir.resolve().relative_to(root).as_posix()
     source = _checked_branch(root, branch) if branch else _current_branch(root) or "main"
+    same_version, same_settings = _cache_keys(_run_text(_no_expression(site), "site path"))
     text = _TEMPLATE.format(
+        cache_paths=_block([_glob_literal(_in_site(site, CACHE_FOLDER)), OUTPUT_FOLDER]),
+        cache_key=_yaml_string(same_settings + "${{ github.run_id }}-${{ github.run_attempt }}"),
+        restore_keys=_block([same_settings, same_version]),
         branch=_yaml_string(_branch_filter(source)),
         python=PYTHON_VERSION,
         install=_run_text(install or _install_command(root, site_dir.resolve()), "install command"),
@@ -106,6 +140,33 @@ def write(flow: Workflow, force: bool = False) -> bool:
     flow.path.parent.mkdir(parents=True, exist_ok=True)
     flow.path.write_text(flow.text, encoding="utf-8")
     return True
+
+
+def _cache_keys(site: str) -> tuple[str, str]:
+    """The starts of the build cache's keys: of the caches of the same Dateline version, as
+    installed on the runner (a version written in here would go stale when the install
+    command's pin moves), and of those that also share the site's settings. A run's own key
+    adds the run to the second."""
+    same_version = "dateline-${{ steps.dateline.outputs.version }}-"
+    settings = _glob_literal(_in_site(site, SETTINGS_FILE)).replace("'", "''")  # an expression string
+    return same_version, f"{same_version}${{{{ hashFiles('{settings}') }}}}-"
+
+
+def _in_site(site: str, name: str) -> str:
+    return name if site == "." else f"{site}/{name}"
+
+
+def _glob_literal(path: str) -> str:
+    """``path`` as a pattern of @actions/glob (what ``hashFiles`` and the cache's ``path``
+    read) that matches only itself: its wildcards in brackets, and a leading ``#`` (a
+    comment) or ``!`` (an exclusion) behind ``./``."""
+    pattern = "".join(f"[{c}]" if c in "*?[" else c for c in path)
+    return f"./{pattern}" if pattern.startswith(("#", "!")) else pattern
+
+
+def _block(lines: list[str]) -> str:
+    """Lines of a ``|`` block scalar, indented like the template's blocks."""
+    return ("\n" + " " * _BLOCK_INDENT).join(lines)
 
 
 def _repository_root(site_dir: Path) -> Path:

@@ -42,6 +42,7 @@ def test_unknown_option_is_a_usage_error():
 
 
 def test_new_scaffolds_an_article_dated_today_that_builds(tmp_path: Path):
+    write_site(tmp_path, {"site.toml": ""})
     result = run_cli("new", "Floods close the port", "--region", "asia/bangladesh", "--tags", "floods,ports",
                      "--site", str(tmp_path))  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -53,6 +53,7 @@ def test_check_reads_control_characters_without_a_traceback(tmp_path: Path):
 
 
 def test_new_writes_a_title_without_control_characters(tmp_path: Path):
+    write_site(tmp_path, {"site.toml": ""})
     created = run_cli("new", "Breaking\x0bnews\x7f", "--site", str(tmp_path))
     assert created.returncode == 0, created.stderr
     written = Path(created.stdout.strip()).read_text(encoding="utf-8")
@@ -62,6 +63,7 @@ def test_new_writes_a_title_without_control_characters(tmp_path: Path):
 
 
 def test_new_refuses_a_title_of_control_characters_only(tmp_path: Path):
+    write_site(tmp_path, {"site.toml": ""})
     created = run_cli("new", "\x7f\x0b", "--site", str(tmp_path))
     assert created.returncode == 1
     assert created.stderr == "dateline: the title is empty\n"

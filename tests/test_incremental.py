@@ -274,6 +274,19 @@ def test_a_scheduled_article_appears_when_it_comes_due(site: Path, tmp_path: Pat
     assert_same_as_cold(site, tmp_path, now=later)
 
 
+def test_an_article_leaves_the_news_sitemap_two_days_later_as_in_a_cold_build(
+    site: Path, tmp_path: Path
+) -> None:
+    write(site / "content" / "fresh.md", article(600, title="Fresh story", date="2024-12-31T20:00:00Z"))
+    incremental_build(site)
+    assert "fresh-story" in (site / "output/news-sitemap.xml").read_text()
+    later = datetime(2025, 1, 2, 20, tzinfo=UTC)  # nothing edited: only the clock moved on
+    report = incremental_build(site, now=later)
+    assert report.written == 1
+    assert "fresh-story" not in (site / "output/news-sitemap.xml").read_text()
+    assert_same_as_cold(site, tmp_path, now=later)
+
+
 def test_a_deleted_output_file_is_written_again(site: Path, tmp_path: Path) -> None:
     (site / "output/tags/index.html").unlink()
     incremental_build(site)

