@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -180,9 +181,17 @@ def index(
     scratch = staging.out_dir.parent / f".{staging.out_dir.name}.search"
     if scratch.exists():
         shutil.rmtree(scratch)  # left by a build that was killed
+    indexers = _Indexers()
     try:
         with ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:  # each runs a process
-            done = list(pool.map(lambda job: _index_shard(executable, staging, scratch, *job), todo))
+            try:
+                done = list(
+                    pool.map(lambda job: _index_shard(indexers, executable, staging, scratch, *job), todo)
+                )
+            except BaseException:  # an interrupt (Ctrl-C, SIGTERM) must not wait for Pagefind
+                pool.shutdown(wait=False, cancel_futures=True)
+                indexers.stop()
+                raise
         for bundle, bundle_dir in done:
             for path in sorted(path for path in bundle_dir.rglob("*") if path.is_file()):
                 staging.add_file(bundle + path.relative_to(bundle_dir).as_posix(), path)
@@ -203,22 +212,49 @@ def _bundles_of(outputs: Sequence[str]) -> dict[str, list[str]]:
     return found
 
 
+class _Indexers:
+    """The Pagefind processes running for one build, so an interrupted build ends them
+    instead of waiting seconds for them to finish."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: set[subprocess.Popen[str]] = set()
+        self.stopped = False
+
+    def run(self, command: list[str | Path]) -> tuple[int, str, str]:
+        """Run ``command`` to its end (returncode, stdout, stderr), unless stopped."""
+        with self.lock:
+            if self.stopped:
+                raise DatelineError("the build was interrupted")
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            self.running.add(process)
+        try:
+            stdout, stderr = process.communicate()
+        finally:
+            with self.lock:
+                self.running.discard(process)
+        return process.returncode, stdout, stderr
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            for process in self.running:
+                process.kill()
+
+
 def _index_shard(
-    executable: Path, staging: Staging, scratch: Path, bundle: str, urls: list[str]
+    indexers: _Indexers, executable: Path, staging: Staging, scratch: Path, bundle: str, urls: list[str]
 ) -> tuple[str, Path]:
     name = bundle.strip("/").replace("/", "-")
     site_dir, bundle_dir = scratch / name / "site", scratch / name / "bundle"
     for url in urls:
         _link(_current_file(staging, url), output_path(site_dir, url))
-    result = subprocess.run(
-        [executable, "--site", site_dir, "--output-path", bundle_dir, "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
+    returncode, stdout, stderr = indexers.run(
+        [executable, "--site", site_dir, "--output-path", bundle_dir, "--quiet"]
     )
-    if result.returncode != 0:
-        output = (result.stderr.strip() or result.stdout.strip()).splitlines()[-5:]
-        detail = " / ".join(output) or f"{executable} exited with status {result.returncode}"
+    if returncode != 0:
+        output = (stderr.strip() or stdout.strip()).splitlines()[-5:]
+        detail = " / ".join(output) or f"{executable} exited with status {returncode}"
         raise DatelineError(f"building the search index failed: {detail}")
     make_filters_deterministic(bundle_dir)
     return bundle, bundle_dir

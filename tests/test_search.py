@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 from textwrap import dedent
 
@@ -223,3 +227,39 @@ def test_a_shard_size_below_one_is_a_settings_error_at_its_line(tmp_path: Path, 
     site = write_site(tmp_path, settings="search_shard_articles = 0\n")
     assert main(["build", "--site", str(site)]) == 1
     assert "site.toml:4: 'search_shard_articles' must be at least 1" in capsys.readouterr().err
+
+
+def test_an_interrupt_while_pagefind_runs_ends_it_at_once(tmp_path: Path) -> None:
+    """Ctrl-C (and the preview's SIGTERM, which becomes the same) waited for every running
+    Pagefind to finish: seconds on a large archive. A stand-in Pagefind holds the build
+    inside indexing, deterministically."""
+    site = write_site(tmp_path, settings="search = true\n")
+    started = tmp_path / "pagefind-started"
+    slow = tmp_path / "pagefind"
+    slow.write_text(f"#!/bin/sh\ntouch '{started}'\nexec sleep 60\n")
+    slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--site", str(site)],
+        env={**os.environ, "PAGEFIND_BINARY_PATH": str(slow)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started.exists(), process.communicate()[0]
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    said, _ = process.communicate(timeout=30)
+    assert time.monotonic() - interrupted < 3, said
+    assert process.returncode == 130 and "interrupted; output left as it was" in said
+    assert not (site / "output").exists()
+    assert not [cmdline for cmdline in Path("/proc").glob("[0-9]*/cmdline") if _reads(cmdline, "sleep 60")]
+
+
+def _reads(cmdline: Path, text: str) -> bool:
+    try:
+        return text in cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return False
