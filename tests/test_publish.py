@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -13,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -724,15 +725,23 @@ def test_publishing_keeps_its_build_in_the_git_folder_not_the_site(site: Path, r
 # -- what GitHub would refuse, said before a push (issue #17) ----------------------------------
 
 
-def large_file(path: Path, size: int) -> None:
-    """A file of ``size`` bytes written in no time: sparse, all zeros."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        f.truncate(size)
+@pytest.fixture
+def large_file(site: Path) -> Iterator[Callable[[Path, int], None]]:
+    """Makes a file of ``size`` bytes in no time: sparse, all zeros. The build's copies of it
+    are not sparse, so the site goes at the end of the test, before the system writes those
+    hundreds of megabytes back to disk under the tests that follow."""
+
+    def make(path: Path, size: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            f.truncate(size)
+
+    yield make
+    shutil.rmtree(site, ignore_errors=True)
 
 
 def test_publish_refuses_a_file_over_githubs_limit_before_committing(
-    site: Path, remote: Path, capsys
+    site: Path, remote: Path, capsys, large_file
 ) -> None:
     large_file(site / "static" / "video" / "raid.mp4", FILE_LIMIT_SIZE + 1)
     assert publish(site) == 1
@@ -743,7 +752,7 @@ def test_publish_refuses_a_file_over_githubs_limit_before_committing(
     assert git(site, "branch", "--list", "gh-pages") == ""
 
 
-def test_build_warns_about_a_file_over_githubs_limit(site: Path, capsys) -> None:
+def test_build_warns_about_a_file_over_githubs_limit(site: Path, capsys, large_file) -> None:
     large_file(site / "static" / "video" / "raid.mp4", 101 * MB)
     assert main(["build", "--site", str(site)]) == 0
     err = capsys.readouterr().err
@@ -756,7 +765,7 @@ def test_build_warns_about_a_file_over_githubs_limit(site: Path, capsys) -> None
 
 
 def test_publish_warns_about_a_file_github_warns_about_and_publishes_it(
-    site: Path, remote: Path, capsys
+    site: Path, remote: Path, capsys, large_file
 ) -> None:
     large_file(site / "static" / "video" / "raid.mp4", FILE_WARNING_SIZE + 1)
     assert publish(site) == 0
@@ -765,7 +774,7 @@ def test_publish_warns_about_a_file_github_warns_about_and_publishes_it(
     assert "video/raid.mp4" in branch_files(remote)
 
 
-def test_a_build_with_drafts_is_a_preview_and_not_measured(site: Path, capsys) -> None:
+def test_a_build_with_drafts_is_a_preview_and_not_measured(site: Path, capsys, large_file) -> None:
     large_file(site / "static" / "video" / "raid.mp4", FILE_WARNING_SIZE + 1)
     assert main(["build", "--site", str(site), "--drafts"]) == 0
     assert "GitHub" not in capsys.readouterr().err
