@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 import time
 import zlib
@@ -295,22 +294,14 @@ def _load_articles(
     config: Config, paths: Sequence[str], articles: ArticleCache, jobs: int, tick: Callable[[], None]
 ) -> Loaded:
     racy_after = time.time_ns() - RACY_SECONDS * 1_000_000_000
-    content_root = config.content_dir.resolve()
     entries: dict[int, Entry] = {}
-    skipped: dict[int, ContentError] = {}
     todo: list[int] = []
     relatives: list[str] = []
     prefix = len(str(config.content_dir)) + 1  # paths from discover() lie under content/
     for number, name in enumerate(paths):
         relative = "content/" + name[prefix:].replace(os.sep, "/")
         relatives.append(relative)
-        st = os.lstat(name)
-        if stat.S_ISLNK(st.st_mode):
-            if not Path(name).resolve().is_relative_to(content_root):
-                source = config.site_dir / Path(name).relative_to(config.site_dir)
-                skipped[number] = ContentError(source, 1, "symlink leads outside content/; skipped")
-                continue
-            st = os.stat(name)
+        st = os.stat(name)  # discovery has skipped symlinks that lead outside content/
         entry = articles.get(relative)
         if entry is not None and entry[3] is not None:
             if entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
@@ -343,9 +334,6 @@ def _load_articles(
     warnings: list[ContentError] = []
     digests: dict[str, str] = {}
     for number in range(len(paths)):
-        if number in skipped:
-            warnings.append(skipped[number])
-            continue
         _, _, file_digest, plain, file_errors, file_warnings = entries[number]
         if file_errors:
             errors += cache.errors_from(file_errors)
