@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import html
 import ipaddress
 import json
@@ -550,6 +551,7 @@ class Changes(FileSystemEventHandler):
         self.pending = threading.Event()
         self._lock = threading.Lock()
         self._paths: list[Path] = []
+        self._taken: dict[Path, object] = {}  # what each path held when a build last took it
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
@@ -565,9 +567,20 @@ class Changes(FileSystemEventHandler):
         self.pending.set()
 
     def take(self) -> list[Path]:
+        """The paths changed since the last take, leaving out those a build has already read.
+
+        Events often arrive after the build they belong to has started and read the file
+        (a burst of saves on a busy machine); building again for them would change nothing.
+        """
         with self._lock:
-            paths, self._paths = self._paths, []
-        return paths
+            paths, self._paths = list(dict.fromkeys(self._paths)), []
+        changed = []
+        for path in paths:
+            held = _held(path)
+            if self._taken.get(path, _NEVER) != held:
+                changed.append(path)
+            self._taken[path] = held
+        return changed
 
     def _relevant(self, path: Path, is_directory: bool) -> bool:
         if path.name.startswith(".") or path.name.endswith(EDITOR_NOISE) or path.name == "4913":
@@ -581,6 +594,23 @@ class Changes(FileSystemEventHandler):
                 return True
             return False
         return any(path.is_relative_to(root) for root in self.roots)
+
+
+_NEVER = object()
+_HASHED_UP_TO = 1 << 20  # bytes; larger files (video, archives) are told apart by their stat
+
+
+def _held(path: Path) -> object:
+    """What a path holds, to compare: a file's mode and bytes (digested), or that it is a folder."""
+    try:
+        if path.is_dir():
+            return "folder"
+        status = path.stat()
+        if status.st_size > _HASHED_UP_TO:
+            return (status.st_mode, status.st_ino, status.st_size, status.st_mtime_ns)
+        return (status.st_mode, hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    except OSError:
+        return None  # gone, or unreadable for now: the build reports it
 
 
 def watch(config: Config, changes: Changes, err: TextIO) -> BaseObserver:
@@ -752,8 +782,11 @@ def debounce(changes: Changes, stop: threading.Event, rebuild: Callable[[list[Pa
                 return
             if not changes.pending.is_set() or time.monotonic() - burst_started > DEBOUNCE_LIMIT:
                 break
+        paths = changes.take()
+        if not paths:
+            continue
         try:
-            rebuild(changes.take())
+            rebuild(paths)
         except Exception as error:  # keep watching: the next save may well succeed
             print(f"dateline serve: rebuild failed: {error!r}", file=sys.stderr, flush=True)
 

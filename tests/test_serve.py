@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import GEN_CORPUS, REPO
 from serve_support import Served, article, next_message, page_settings, save
+from watchdog.events import FileModifiedEvent, FileMovedEvent
 
-from generator.serve import Tracker, host_allowed, is_loopback, locate, stamp_of
+from generator.serve import Changes, Tracker, host_allowed, is_loopback, locate, stamp_of
 
 ARTICLE = "/2024/08/31/floods/"
 
@@ -195,6 +196,23 @@ def test_a_burst_of_saves_makes_one_rebuild(served: Served, site: Path) -> None:
         save(path, article("Election results are in", "2024-09-02T09:00:00+00:00", f"Count {n}."))
     served.wait_for(r"Built \d+ pages")
     assert not [line for line in served.quiet_for(0.6) if "Built" in line]
+
+
+def test_events_for_content_a_build_already_read_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "content" / "a.md"
+    path.parent.mkdir()
+    path.write_text("one")
+    changes = Changes(tmp_path, [tmp_path / "content"], lambda root: None)
+    changes.on_any_event(FileModifiedEvent(str(path)))
+    assert changes.take() == [path]
+    changes.on_any_event(FileMovedEvent(str(path.with_name(".a.md.tmp")), str(path)))  # arrived late
+    assert changes.take() == []
+    path.write_text("two")
+    changes.on_any_event(FileModifiedEvent(str(path)))
+    assert changes.take() == [path]
+    path.chmod(0o600)  # permissions fixed: the build may now read it
+    changes.on_any_event(FileModifiedEvent(str(path)))
+    assert changes.take() == [path]
 
 
 def test_reading_files_does_not_rebuild(served: Served, site: Path) -> None:
