@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from static_server import serving  # noqa: E402
 
-from generator.build import build, prepare  # noqa: E402
 from generator.config import load_config  # noqa: E402
+from generator.engine.build import build, prepare  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 GEN_CORPUS = ROOT / "benchmarks" / "gen_corpus.py"

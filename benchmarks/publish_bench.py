@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.build import build
 from generator.config import load_config
-from generator.publish import publish
+from generator.engine.build import build
+from generator.publish.push import publish
 
 CORPUS = Path(os.environ.get("DATELINE_CORPUS_SCRIPT", Path(__file__).resolve().parent / "gen_corpus.py"))
 

@@ -30,7 +30,7 @@ from cmarkgfm.cmark import Options
 from lxml import html
 
 from generator.config import Config
-from generator.content import markdown_renderer, parse
+from generator.content.article import markdown_renderer, parse
 
 ENGINES = ("python-markdown", "commonmark")
 BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "pre", "blockquote", "table", "hr"}

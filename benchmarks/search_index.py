@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator import search
-from generator.build import build
 from generator.config import load_config
+from generator.engine.build import build
+from generator.site import search
 
 HERE = Path(__file__).parent
 GEN_CORPUS = HERE.resolve() / "gen_corpus.py"

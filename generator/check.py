@@ -10,10 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator import pages, render, sources, taxonomy
-from generator.build import Progress, Report, no_progress, prepare, published_files
 from generator.config import Config
+from generator.content import sources
+from generator.engine import render
+from generator.engine.build import Progress, Report, no_progress, prepare, published_files
 from generator.errors import BuildFailed, ContentError
+from generator.site import pages, taxonomy
 
 
 def rendered(

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import build
 from generator.config import base_url_problem, load_config
+from generator.content.sources import describe_unread
+from generator.engine.build import build
 from generator.errors import BuildFailed, DatelineError
 from generator.progress import progress_bar
-from generator.publish import checked_branch, checked_remote
-from generator.sources import describe_unread
+from generator.publish.push import checked_branch, checked_remote
 
 if TYPE_CHECKING:
-    from generator.build import Report
     from generator.config import Config
+    from generator.engine.build import Report
 
 
 def _site_folder(text: str) -> Path:
@@ -265,7 +265,7 @@ def _with_size_warnings(config: Config, report: Report) -> Report:
     walking a large archive's files would cost more than the rest of such a build."""
     if config.drafts or not (report.written or report.removed):
         return report
-    from generator.publish import check_size, output_sizes
+    from generator.publish.push import check_size, output_sizes
 
     size = check_size(output_sizes(config.out_dir), config.out_dir)
     return replace(report, warnings=report.warnings + size.refused + size.warnings)
@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "workflow":
             return _workflow(args)
         if args.command == "serve":  # live-reload preview: generator/serve.py
-            from generator.serve import serve
+            from generator.preview.serve import serve
 
             return serve(args.site, args.host, args.port, args.base_url, args.drafts)
         config = load_config(
@@ -386,7 +386,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from generator.publish import production_warnings, publish
+    from generator.publish.push import production_warnings, publish
 
     config = load_config(args.site, base_url=args.base_url)
     for warning in production_warnings(config):
@@ -419,7 +419,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _workflow(args: argparse.Namespace) -> int:
-    from generator.workflow import workflow, write
+    from generator.publish.workflow import workflow, write
 
     flow = workflow(args.site, branch=args.source_branch, install=args.install)
     if write(flow, force=args.force):

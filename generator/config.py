@@ -14,8 +14,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.errors import BuildFailed, ContentError, DatelineError
-from generator.permalinks import (
+from generator.content.permalinks import (
     ARTICLE_PLACEHOLDERS,
     JEKYLL_STYLES,
     NAME_PLACEHOLDERS,
@@ -23,7 +22,8 @@ from generator.permalinks import (
     as_folder_or_page,
     placeholders,
 )
-from generator.permalinks import parse as parse_pattern
+from generator.content.permalinks import parse as parse_pattern
+from generator.errors import BuildFailed, ContentError, DatelineError
 
 SETTINGS_FILE = "site.toml"
 

@@ -26,9 +26,9 @@ from typing import Any
 import yaml
 
 from generator.config import SETTINGS_FILE, base_url_problem, pattern_problem
+from generator.content.permalinks import ARTICLE_PLACEHOLDERS, JEKYLL_STYLES, as_folder_or_page, placeholders
+from generator.content.permalinks import parse as parse_pattern
 from generator.errors import BuildFailed, ContentError, DatelineError
-from generator.permalinks import ARTICLE_PLACEHOLDERS, JEKYLL_STYLES, as_folder_or_page, placeholders
-from generator.permalinks import parse as parse_pattern
 
 JEKYLL_FILES = ("_config.yml", "_config.yaml", "_config.toml")
 _FORMATS = ("toml", "yaml", "yml", "json")

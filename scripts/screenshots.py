@@ -21,8 +21,8 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from static_server import serving  # noqa: E402
 
-from generator.build import build, prepare  # noqa: E402
 from generator.config import load_config  # noqa: E402
+from generator.engine.build import build, prepare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GEN_CORPUS = ROOT / "benchmarks" / "gen_corpus.py"

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from textwrap import dedent
 
-from generator.build import build
 from generator.config import Config, load_config
+from generator.engine.build import build
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import settings
 from lxml import html
 
-from generator.build import Report, build
 from generator.config import load_config
+from generator.engine.build import Report, build
 from generator.errors import BuildFailed
 
 # The dev server's fixtures (site, served) for the serve test modules.

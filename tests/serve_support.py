@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build
 from generator.config import load_config
-from generator.serve import Hub, Preview, listen
+from generator.engine import build
+from generator.preview.serve import Hub, Preview, listen
 
 REPO = Path(__file__).resolve().parent.parent
 

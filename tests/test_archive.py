@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import NOW, article, build_site, generate_corpus, page, write_site
 
-from generator.content import MAX_REGION_DEPTH
-from generator.slugs import slugify
+from generator.content.article import MAX_REGION_DEPTH
+from generator.content.slugs import slugify
 
 ARTICLE_URL = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/$")
 

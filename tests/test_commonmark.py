@@ -10,7 +10,7 @@ import pytest
 from conftest import article, build_errors, build_site, page, run_cli, write_site
 from lxml import html
 
-from generator.commonmark import CommonMark
+from generator.content.commonmark import CommonMark
 
 
 def body_of(site: Path, body: str, **settings: object) -> html.HtmlElement:

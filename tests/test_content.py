@@ -10,7 +10,7 @@ import pytest
 from conftest import article, build_site, links, page, write_site
 
 from generator.config import Config
-from generator.content import MANY_NAMES, markdown_renderer, parse
+from generator.content.article import MANY_NAMES, markdown_renderer, parse
 
 
 def parse_text(text: str | bytes, **settings: object):

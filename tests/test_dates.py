@@ -11,7 +11,7 @@ from conftest import article, build_errors, build_site, page, run_cli, write_sit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.content import parse_date
+from generator.content.article import parse_date
 
 LONDON = ZoneInfo("Europe/London")
 

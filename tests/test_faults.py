@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site, generate_corpus, tree_digest, write_site
 
-from generator.output import MARKER, read_marker
+from generator.engine.output import MARKER, read_marker
 
 
 def test_unwritable_output_is_reported_without_traceback(tmp_path: Path):
@@ -312,7 +312,7 @@ def test_an_interrupt_while_workers_are_forked_still_stops_the_build(tmp_path: P
     script = tmp_path / "interrupted.py"
     script.write_text(
         "import os, signal, time\n"
-        "from generator import parallel\n"
+        "from generator.engine import parallel\n"
         "fired = []\n"
         "def interrupt_once():\n"
         "    if not fired:\n"

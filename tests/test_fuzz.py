@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from generator.config import Config
-from generator.content import UNSAFE_SCHEMES, markdown_renderer, parse
+from generator.content.article import UNSAFE_SCHEMES, markdown_renderer, parse
 
 CONFIG = Config(Path("site"))
 MD = markdown_renderer(CONFIG)

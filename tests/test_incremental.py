@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, cache, cli, incremental, parallel, sources
+from generator import cli
 from generator.config import load_config
+from generator.content import sources
+from generator.engine import build, cache, incremental, parallel
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 TAGS = ["floods", "elections", "ports", "courts", "health"]

@@ -9,7 +9,7 @@ from conftest import article, build_errors, build_site, run_cli, write_site
 from lxml import html
 
 from generator.config import Config
-from generator.content import MAX_ARTICLE_BYTES, MAX_MARKDOWN_NESTING, markdown_renderer, parse
+from generator.content.article import MAX_ARTICLE_BYTES, MAX_MARKDOWN_NESTING, markdown_renderer, parse
 
 
 def nested_list(depth: int) -> str:

@@ -10,7 +10,8 @@ from archive_site import NOW, config_for, write_site
 from conftest import article
 from lxml import etree
 
-from generator import build, feeds, render
+from generator.engine import build, render
+from generator.site import feeds
 
 BASE = "https://news.example/archive/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

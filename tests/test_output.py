@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import article, build_errors, build_site, page, run_cli, tree_digest, write_site
 
+from generator.engine.output import MARKER, read_marker
 from generator.errors import DatelineError
-from generator.output import MARKER, read_marker
 
 SITE = {
     "content/a.md": article("First", tags="[a]", region="europe/france"),

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.config import Config
-from generator.content import PythonMarkdown, markdown_renderer, parse, python_markdown
-from generator.slugs import MAX_SLUG_BYTES, name_key, output_path, slugify
-from generator.taxonomy import index
+from generator.content.article import PythonMarkdown, markdown_renderer, parse, python_markdown
+from generator.content.slugs import MAX_SLUG_BYTES, name_key, output_path, slugify
+from generator.site.taxonomy import index
 
 HOSTILE = st.sampled_from(
     ["..", ".", "/", "\\", "\0", "CON", "nul", "COM1", "lpt9", "../../etc/passwd", "a/../../b", "\u202e",

@@ -25,8 +25,8 @@ from conftest import run_cli
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import DatelineError
-from generator.publish import FILE_LIMIT_SIZE, FILE_WARNING_SIZE, MB, SITE_LIMIT_SIZE, check_size
-from generator.publish import publish as publish_site
+from generator.publish.push import FILE_LIMIT_SIZE, FILE_WARNING_SIZE, MB, SITE_LIMIT_SIZE, check_size
+from generator.publish.push import publish as publish_site
 
 BASE_URL = "https://example.github.io/archive/"
 
@@ -495,7 +495,7 @@ def test_diverged_local_branch_is_refused_with_the_fix(
 
 
 def test_non_fast_forward_rejection_is_explained() -> None:
-    from generator.publish import _rejection
+    from generator.publish.push import _rejection
 
     message = _rejection(
         "origin",

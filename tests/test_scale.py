@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import GEN_CORPUS, article, build_site, page, write_site
 
-from generator import pages, render
 from generator.config import Config
-from generator.content import MAX_ARTICLE_BYTES, Article, Body
-from generator.taxonomy import index
+from generator.content.article import MAX_ARTICLE_BYTES, Article, Body
+from generator.engine import render
+from generator.site import pages
+from generator.site.taxonomy import index
 
 COUNT = 50_000
 

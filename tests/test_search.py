@@ -16,10 +16,10 @@ import pytest
 from archive_site import ARTICLES, NOW, build_site, config_for, write_site
 from lxml import html
 
-from generator.build import build
 from generator.cli import main
+from generator.engine.build import build
 from generator.errors import BuildFailed, DatelineError
-from generator.search import pagefind_executable, shards
+from generator.site.search import pagefind_executable, shards
 
 RAID = "2024/08/31/forces-raid-desert-hideouts/"
 

@@ -17,7 +17,7 @@ from conftest import GEN_CORPUS, REPO
 from serve_support import Served, article, next_message, page_settings, save
 from watchdog.events import FileModifiedEvent, FileMovedEvent
 
-from generator.serve import Changes, Tracker, host_allowed, is_loopback, locate, stamp_of
+from generator.preview.serve import Changes, Tracker, host_allowed, is_loopback, locate, stamp_of
 
 ARTICLE = "/2024/08/31/floods/"
 

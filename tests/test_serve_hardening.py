@@ -30,8 +30,8 @@ from serve_support import (
     write_site,
 )
 
-from generator import build
 from generator.config import load_config
+from generator.engine import build
 
 CLIENTS = 200
 REPORTS = 12  # articles in the load site; the first EDITED are rewritten during the load
@@ -214,7 +214,8 @@ HOLD_AFTER_LISTING = """
 import runpy, sys, time
 from pathlib import Path
 
-from generator import serve, sources
+from generator.preview import serve
+from generator.content import sources
 
 gate = Path(sys.argv.pop(1))
 pending = []

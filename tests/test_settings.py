@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import article, build_site, run_cli, write_site
 
-from generator.build import build
 from generator.config import load_config
+from generator.engine.build import build
 
 NAMES = '[names]\n"middle-east" = "Middle East"\n"middle-eest" = "Middle East"\n'
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from conftest import article, build_site, page, run_cli, write_site
 
-from generator import build, content
 from generator.config import load_config
+from generator.content import article as content
+from generator.engine import build
 
 PHOTO = b"\x89PNG\r\n\x1a\n not really a picture, but bytes to compare"
 

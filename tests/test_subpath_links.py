@@ -6,9 +6,9 @@ from pathlib import Path
 
 import lxml.html
 
-from generator.build import build
 from generator.check import check
 from generator.config import load_config
+from generator.engine.build import build
 
 LINKING = """---
 title: Links

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from generator.timeline import CHART, Bar, archive_bars, chart, month_bars, svg, year_bars
+from generator.site.timeline import CHART, Bar, archive_bars, chart, month_bars, svg, year_bars
 
 
 @dataclass(frozen=True)

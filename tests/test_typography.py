@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.typography import smarten
+from generator.content.typography import smarten
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from lxml import html
 from playwright.sync_api import sync_playwright
 from theme_support import CHROMIUM_ARGS, REPO
 
-from generator.content import UNSAFE_SCHEMES
+from generator.content.article import UNSAFE_SCHEMES
 
 sys.path.insert(0, str(REPO / "scripts"))
 from static_server import serving  # noqa: E402

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import NOW, REPO, article, build_site, generate_corpus, write_site
 
-from generator.build import prepare
 from generator.config import load_config
+from generator.engine.build import prepare
 
 NODE_MODULES = REPO / "node_modules"
 CHROMIUM_ARGS = [

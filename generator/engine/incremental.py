@@ -23,15 +23,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator import cache, content, parallel
 from generator.config import Config
-from generator.content import Article, Body
+from generator.content import article as content
+from generator.content.article import Article, Body
+from generator.content.redirects import Redirect
+from generator.content.sources import RACY_SECONDS, state_key
+from generator.engine import cache, parallel
 from generator.errors import ContentError, DatelineError, SourceUnreadable
-from generator.feeds import Feed, NewsSitemap, Sitemap, SitemapIndex
-from generator.pages import Page, Pagination
-from generator.redirects import Redirect
-from generator.sources import RACY_SECONDS, state_key
-from generator.taxonomy import Period, Region, Site, Term
+from generator.site.feeds import Feed, NewsSitemap, Sitemap, SitemapIndex
+from generator.site.pages import Page, Pagination
+from generator.site.taxonomy import Period, Region, Site, Term
 
 SHARDS = 32
 RELATED_FILE = "related.bin"

@@ -16,11 +16,11 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import SETTINGS_FILE, Config
-from generator.content import Article
+from generator.content.article import Article
+from generator.content.redirects import Redirect
+from generator.content.redirects import collect as collect_redirects
+from generator.content.slugs import date_segments, display_name, name_key, slugify
 from generator.errors import ContentError
-from generator.redirects import Redirect
-from generator.redirects import collect as collect_redirects
-from generator.slugs import date_segments, display_name, name_key, slugify
 
 #: The most of an article's tags, regions or authors a listing card or a feed entry names. An
 #: article is listed on the page and in the feed of each of its tags and regions, so naming

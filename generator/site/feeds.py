@@ -21,11 +21,11 @@ from urllib.parse import urljoin
 
 from generator import __version__
 from generator.config import Config
-from generator.content import Article
-from generator.pages import Page
-from generator.render import absolute_url
-from generator.sources import NEWS_WINDOW
-from generator.taxonomy import Site, is_published
+from generator.content.article import Article
+from generator.content.sources import NEWS_WINDOW
+from generator.engine.render import absolute_url
+from generator.site.pages import Page
+from generator.site.taxonomy import Site, is_published
 
 FEED_FILE = "feed.xml"
 #: The sitemap protocol's limit per file; past it /sitemap.xml becomes a sitemap index.

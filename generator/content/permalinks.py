@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote_plus
 
-from generator.slugs import slugify
+from generator.content.slugs import slugify
 
 SLUG_RULES = ("dateline", "jekyll", "hugo")
 

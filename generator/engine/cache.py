@@ -51,8 +51,9 @@ def code_version() -> str:
         if spec is not None and spec.origin is not None:
             st = os.stat(spec.origin)
             h.update(f"{name} {spec.origin} {st.st_size} {st.st_mtime_ns}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
+    package = Path(__file__).parent.parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import Config
-from generator.content import Article
+from generator.content.article import Article
+from generator.engine.output import relative_path
 from generator.errors import BuildFailed, ContentError
-from generator.output import relative_path
-from generator.taxonomy import Site
+from generator.site.taxonomy import Site
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from generator.slugs import slugify
+from generator.content.slugs import slugify
 
 EXTENSIONS = ["table", "strikethrough", "autolink", "tasklist"]
 TOC_LEVELS = range(2, 5)  # h2-h4, as the Python-Markdown engine's toc_depth "2-4"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
-from generator.taxonomy import MONTHS
+from generator.site.taxonomy import MONTHS
 
 CHART = 120  # height of the tallest bar
 TOP = 18  # room above the tallest bar for its count

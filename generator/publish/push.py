@@ -34,11 +34,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator import __version__, cache
-from generator.build import Progress, Report, build
+from generator import __version__
 from generator.config import Config
+from generator.engine import cache
+from generator.engine.build import Progress, Report, build
+from generator.engine.output import MARKER
 from generator.errors import BuildFailed, ContentError, DatelineError
-from generator.output import MARKER
 
 DEFAULT_BRANCH = "gh-pages"
 DEFAULT_REMOTE = "origin"

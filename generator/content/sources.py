@@ -21,13 +21,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import cache
 from generator.config import Config, template_dirs, theme_dir
+from generator.engine import cache
+from generator.engine.output import relative_path
 from generator.errors import ContentError, SourceUnreadable
-from generator.output import relative_path
 
 if TYPE_CHECKING:
-    from generator.content import Article
+    from generator.content.article import Article
 
 EXTENSIONS = (".md", ".markdown")
 RACY_SECONDS = 2

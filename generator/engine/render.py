@@ -14,12 +14,13 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from generator import sources, timeline
 from generator.config import Config, template_dirs
-from generator.content import Article
+from generator.content import sources
+from generator.content.article import Article
 from generator.errors import ContentError
-from generator.pages import Page
-from generator.taxonomy import MONTHS, Site
+from generator.site import timeline
+from generator.site.pages import Page
+from generator.site.taxonomy import MONTHS, Site
 
 
 class TemplateLoader(jinja2.FileSystemLoader):
@@ -98,9 +99,9 @@ def environment(
         timeline.chart(site.periods, year, lambda path: site_url(config, path))
     )
     # Imported here: these modules build on this one's URL helpers.
-    from generator.feeds import json_feed_text
-    from generator.search import filters
-    from generator.seo import news_article
+    from generator.site.feeds import json_feed_text
+    from generator.site.search import filters
+    from generator.site.seo import news_article
 
     def reading(function: Any) -> Any:
         if not isinstance(env, ReadingEnvironment):

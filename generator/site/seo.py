@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.content import Article
-from generator.render import absolute_url
-from generator.taxonomy import Region, Site
+from generator.content.article import Article
+from generator.engine.render import absolute_url
+from generator.site.taxonomy import Region, Site
 
 
 def news_article(article: Article, site: Site) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from generator.errors import ContentError
 
 if TYPE_CHECKING:
-    from generator.content import Article
+    from generator.content.article import Article
 
 #: Keys whose values are old URLs of the article: Hugo's and Zola's, then Jekyll's.
 ALIAS_KEYS = ("aliases", "redirect_from")

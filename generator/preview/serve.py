@@ -44,10 +44,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from generator import build, incremental, sources
 from generator.config import SETTINGS_FILE, Config, load_config, template_dirs
+from generator.content import sources
+from generator.content.slugs import output_path
+from generator.engine import build, incremental
 from generator.errors import BuildFailed, ContentError, DatelineError, SourceUnreadable
-from generator.slugs import output_path
 
 EVENTS_PATH = "/__dateline/events"
 PORT_ATTEMPTS = 20  # a busy port moves to the next one, this many times at most

@@ -27,13 +27,12 @@ import markdown.treeprocessors
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from generator.commonmark import CommonMark, site_root_links
 from generator.config import Config
-from generator.dates import parse_date
-from generator.errors import ContentError, DatelineError, SourceUnreadable
-from generator.permalinks import ARTICLE_PLACEHOLDERS, ArticleFacts, article_url, content_path
-from generator.permalinks import parse as parse_pattern
-from generator.redirects import (
+from generator.content.commonmark import CommonMark, site_root_links
+from generator.content.dates import parse_date
+from generator.content.permalinks import ARTICLE_PLACEHOLDERS, ArticleFacts, article_url, content_path
+from generator.content.permalinks import parse as parse_pattern
+from generator.content.redirects import (
     ALIAS_KEYS,
     TARGET_KEYS,
     UNDATED,
@@ -43,9 +42,10 @@ from generator.redirects import (
     file_url,
     redirect_target,
 )
-from generator.slugs import name_key, slugify
-from generator.sources import discover, in_drafts_folder
-from generator.typography import SmartPunctuation
+from generator.content.slugs import name_key, slugify
+from generator.content.sources import discover, in_drafts_folder
+from generator.content.typography import SmartPunctuation
+from generator.errors import ContentError, DatelineError, SourceUnreadable
 
 WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 300

@@ -17,15 +17,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import cache, sources
 from generator.config import Config, theme_dir
+from generator.content import sources
+from generator.engine import cache
+from generator.engine.output import Staging, WriteReport, build_lock, check_output_dir, relative_path, stage
 from generator.errors import BuildFailed, ContentError
-from generator.output import Staging, WriteReport, build_lock, check_output_dir, relative_path, stage
 
 if TYPE_CHECKING:
     import jinja2
 
-    from generator import content, incremental, pages, taxonomy
+    from generator.content import article as content
+    from generator.engine import incremental
+    from generator.site import pages, taxonomy
 
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
@@ -50,7 +53,8 @@ def prepare(
     config: Config, now: datetime | None, progress: Progress
 ) -> tuple[taxonomy.Site, list[pages.Page], tuple[ContentError, ...]]:
     """Load, index and plan; raises BuildFailed with every content error."""
-    from generator import content, taxonomy
+    from generator.content import article as content
+    from generator.site import taxonomy
 
     found = sources.find(config)
     loaded = content.load(config, progress("Reading", len(found.articles)))
@@ -90,7 +94,7 @@ def _notes(
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
     """Every page: HTML pages, the search page, then feeds, sitemap and robots.txt; raises
     BuildFailed when two want one URL."""
-    from generator import feeds, pages, search
+    from generator.site import feeds, pages, search
 
     plan = pages.plan(site) + search.plan(site)
     plan += feeds.plan(site, plan)
@@ -146,7 +150,8 @@ def _build(
         seconds = time.perf_counter() - started
         return Report(state.articles, state.pages, 0, 0, seconds, warnings, unread=found.unread)
 
-    from generator import incremental, parallel, taxonomy
+    from generator.engine import incremental, parallel
+    from generator.site import taxonomy
 
     jobs = jobs or parallel.default_jobs()
     warm = session if use_cache else None
@@ -248,7 +253,7 @@ def _write(
     move what changed into the output (see output.py). Returns what was written, how many
     pages were rendered, what each of them read when ``env`` notes it, and what the search
     index's shards were made from."""
-    from generator import search
+    from generator.site import search
 
     staging = Staging(config.out_dir)
     out = f"{config.out_dir}{os.sep}"
@@ -287,7 +292,7 @@ def _environment(
     Compiled templates are kept per settings: Jinja folds filters applied to constants
     (``{{ '/feed.xml' | url }}``) into the compiled code, so a template compiled under one
     base URL must not be used under another."""
-    from generator import render
+    from generator.engine import render
 
     made_for = cache.digest(repr(config), templates, note_reads)
     if session is not None and session.environment is not None and session.environment[0] == made_for:
@@ -320,7 +325,7 @@ def render_pages(
     """Render ``todo`` over ``jobs`` processes, each staging its own files: the files staged
     and, when ``env`` notes them, the articles each page read (positions in
     ``site.articles``). Raises BuildFailed with each broken template reported once."""
-    from generator import parallel, render
+    from generator.engine import parallel, render
 
     out_dir, staging_dir = staging.out_dir, staging.dir
     reading = isinstance(env, render.ReadingEnvironment)

@@ -26,13 +26,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator import cache
-from generator.content import Article
+from generator.content.article import Article
+from generator.content.slugs import output_path
+from generator.engine import cache
+from generator.engine.output import Staging, relative_path
 from generator.errors import DatelineError
-from generator.output import Staging, relative_path
-from generator.pages import Page
-from generator.slugs import output_path
-from generator.taxonomy import Site
+from generator.site.pages import Page
+from generator.site.taxonomy import Site
 
 BUNDLE_URL = "/pagefind/"
 SEARCH_URL = "/search/"

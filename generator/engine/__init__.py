@@ -1,0 +1,1 @@
+"""The build engine: rendering the plan, incremental builds, the cache and the output folder."""

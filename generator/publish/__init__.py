@@ -1,0 +1,1 @@
+"""Publishing: ``dateline publish`` and the GitHub Pages workflow."""

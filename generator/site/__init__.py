@@ -1,0 +1,1 @@
+"""The site model: articles indexed by tag, region, author and date, and the page plan."""
