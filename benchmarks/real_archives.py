@@ -30,7 +30,8 @@ from cmarkgfm.cmark import Options
 from lxml import html
 
 from generator.config import Config
-from generator.content.article import markdown_renderer, parse
+from generator.content.markdown import markdown_renderer
+from generator.content.parse import parse
 
 ENGINES = ("python-markdown", "commonmark")
 BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "pre", "blockquote", "table", "hr"}

@@ -27,7 +27,7 @@ def rendered(
         try:
             yield page.url, render.render(page, env, site)
         except ContentError as error:  # one broken template fails many pages: report it once
-            errors.setdefault((str(error.path), error.line, error.message.split(" (while")[0]), error)
+            errors.setdefault((str(error.path), error.line, error.message), error)
         tick()
     if errors:
         raise BuildFailed(errors.values())

@@ -182,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_cmd.add_argument("--force", action="store_true", help="replace an existing site.toml")
 
-    # -- publish: GitHub Pages via a gh-pages branch (generator/publish.py) --------------------
+    # -- publish: GitHub Pages via a gh-pages branch (generator/publish/push.py) --------------------
     publish_cmd = commands.add_parser(
         "publish",
         help="build for production and commit the site to the gh-pages branch, then push",
@@ -210,7 +210,7 @@ def _parser() -> argparse.ArgumentParser:
     publish_cmd.add_argument("--message", help="commit message")
     publish_cmd.add_argument("--no-push", action="store_true", help="commit the branch locally, do not push")
 
-    # -- workflow: GitHub Pages via GitHub Actions (generator/workflow.py) ---------------------
+    # -- workflow: GitHub Pages via GitHub Actions (generator/publish/workflow.py) ---------------------
     workflow_cmd = commands.add_parser(
         "workflow",
         help="write .github/workflows/pages.yml, a GitHub Actions workflow that deploys the site",
@@ -228,7 +228,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     workflow_cmd.add_argument("--force", action="store_true", help="replace a workflow that differs")
 
-    # --- serve: live-reload preview (generator/serve.py) ---
+    # --- serve: live-reload preview (generator/preview/) ---
     serve_cmd = commands.add_parser(
         "serve",
         help="preview the site with live reload",
@@ -296,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _publish(args)
         if args.command == "workflow":
             return _workflow(args)
-        if args.command == "serve":  # live-reload preview: generator/serve.py
+        if args.command == "serve":  # live-reload preview: generator/preview/
             from generator.preview.serve import serve
 
             return serve(args.site, args.host, args.port, args.base_url, args.drafts)

@@ -23,9 +23,11 @@ class ContentError(DatelineError):
     path: Path
     line: int
     message: str
+    page: str | None = None  # the URL of the page being rendered, for a template's error
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        during = f" (while rendering {self.page})" if self.page is not None else ""
+        return f"{self.path}:{self.line}: {self.message}{during}"
 
 
 class SourceUnreadable(DatelineError):

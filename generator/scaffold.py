@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.config import SETTINGS_FILE, Config, load_config
-from generator.content.article import clean_text
+from generator.content.frontmatter import clean_text
 from generator.content.permalinks import hugo_urlize
 from generator.content.slugs import slugify
 from generator.errors import DatelineError

@@ -1,92 +1,41 @@
-"""Shared helpers: write a site into tmp_path, build it, read its pages."""
+"""Fixtures shared by the test modules; the helpers they use live in the ``support`` package."""
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
-import sys
-import textwrap
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from lxml import html
-
-from generator.config import load_config
-from generator.engine.build import Report, build
-from generator.errors import BuildFailed
-
-# The dev server's fixtures (site, served) for the serve test modules.
-pytest_plugins = ["serve_support"]
+from playwright.sync_api import Browser, sync_playwright
+from support.browser import CHROMIUM, CHROMIUM_ARGS
+from support.serve import Served, sample_site
 
 # The machine may be busy (parallel builds, browsers); a slow example is not a failure.
 settings.register_profile("dateline", deadline=None)
 settings.load_profile("dateline")
 
-REPO = Path(__file__).resolve().parent.parent
-GEN_CORPUS = REPO / "benchmarks" / "gen_corpus.py"
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The dev server's sample site; modules with a site of their own override it."""
+    return sample_site(tmp_path / "site")
 
 
-def article(title: str = "A title", date: str = "2024-08-31", body: str = "Body text.", **fields: str) -> str:
-    """An article file's text; extra fields are YAML lines written as given."""
-    lines = [f"title: {title}", f"date: {date}"] + [f"{key}: {value}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
+@pytest.fixture
+def served(site: Path) -> Iterator[Served]:
+    """``dateline serve`` running on ``site``."""
+    server = Served(site)
+    yield server
+    server.stop()
 
 
-def write_site(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Write ``{relative path: text}`` under ``root``; returns ``root``."""
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    return root
-
-
-def build_site(site: Path, now: datetime = NOW, **overrides: object) -> Report:
-    return build(load_config(site, **overrides), now=now)
-
-
-def build_errors(site: Path, **overrides: object) -> list[str]:
-    with pytest.raises(BuildFailed) as failed:
-        build_site(site, **overrides)
-    return [str(error) for error in failed.value.errors]
-
-
-def page(site: Path, url: str) -> html.HtmlElement:
-    """The built page at a site URL, parsed."""
-    relative = url.strip("/")
-    path = site / "output" / relative / "index.html" if url.endswith("/") else site / "output" / relative
-    return html.fromstring(path.read_bytes())
-
-
-def links(tree: html.HtmlElement) -> list[str]:
-    return [a.get("href") for a in tree.iter("a")]
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with its content hash and mtime: equal digests, equal trees."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() + f"@{p.stat().st_mtime_ns}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command line in a separate process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
-
-
-def generate_corpus(out: Path, count: int, seed: str = "1") -> Path:
-    subprocess.run(
-        [sys.executable, str(GEN_CORPUS), str(out), str(count), "--seed", seed], check=True, timeout=300
-    )
-    return out
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, one per test module."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

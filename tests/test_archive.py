@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, article, build_site, generate_corpus, page, write_site
+from support.cli import generate_corpus
+from support.clock import NOW
+from support.site import article, build_site, page, write_site
 
-from generator.content.article import MAX_REGION_DEPTH
+from generator.content.parse import MAX_REGION_DEPTH
 from generator.content.slugs import slugify
 
 ARTICLE_URL = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/$")

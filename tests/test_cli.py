@@ -9,7 +9,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import REPO, article, generate_corpus, run_cli, write_site
+from support.cli import generate_corpus, run_cli
+from support.paths import REPO
+from support.site import article, write_site
 
 
 def test_build_prints_a_one_line_summary(tmp_path: Path):

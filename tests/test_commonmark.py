@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, build_errors, build_site, page, run_cli, write_site
 from lxml import html
+from support.cli import run_cli
+from support.site import article, build_errors, build_site, page, write_site
 
 from generator.content.commonmark import CommonMark
 

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import article, build_site, links, page, write_site
+from support.site import article, build_site, links, page, write_site
 
 from generator.config import Config
-from generator.content.article import MANY_NAMES, markdown_renderer, parse
+from generator.content.markdown import markdown_renderer
+from generator.content.parse import MANY_NAMES, parse
 
 
 def parse_text(text: str | bytes, **settings: object):

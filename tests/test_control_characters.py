@@ -7,15 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build_errors, build_site, page, run_cli, write_site
-
-
-def front_matter(title: str, date: str = "2024-08-31", body: str = "Body text.") -> str:
-    return f"---\ntitle: {title}\ndate: {date}\ntags: [news]\n---\n\n{body}\n"
+from support.cli import run_cli
+from support.site import article, build_errors, build_site, page, write_site
 
 
 def test_a_soft_line_break_in_the_title_reads_as_a_space(tmp_path: Path):
-    write_site(tmp_path, {"content/a.md": front_matter("Breaking\x0bnews")})
+    write_site(tmp_path, {"content/a.md": article("Breaking\x0bnews", tags="[news]")})
     build_site(tmp_path)
     assert page(tmp_path, "/2024/08/31/breaking-news/").findtext(".//h1") == "Breaking news"
 
@@ -24,21 +21,25 @@ def test_a_soft_line_break_in_the_title_reads_as_a_space(tmp_path: Path):
     "control", ["\x00", "\x1b", "\x7f", "\x85", "\x9f"], ids=["NUL", "ESC", "DEL", "NEL", "APC"]
 )
 def test_other_controls_in_front_matter_are_dropped(tmp_path: Path, control: str):
-    write_site(tmp_path, {"content/a.md": front_matter(f"Break{control}ing news")})
+    write_site(tmp_path, {"content/a.md": article(f"Break{control}ing news", tags="[news]")})
     build_site(tmp_path)
     assert page(tmp_path, "/2024/08/31/breaking-news/").findtext(".//h1") == "Breaking news"
 
 
 @pytest.mark.parametrize("control", ["\x0b", "\x00", "\x85", "\u2028"], ids=["VT", "NUL", "NEL", "LSEP"])
 def test_lines_after_a_control_character_keep_their_numbers(tmp_path: Path, control: str):
-    write_site(tmp_path, {"content/a.md": front_matter(f"Breaking{control}news", date="2024-02-30")})
+    write_site(
+        tmp_path, {"content/a.md": article(f"Breaking{control}news", date="2024-02-30", tags="[news]")}
+    )
     assert build_errors(tmp_path) == [
         f"{tmp_path}/content/a.md:3: 'date' is not a valid date: '2024-02-30' (day is out of range for month)"
     ]
 
 
 def test_controls_in_the_body_are_cleaned_like_the_front_matter(tmp_path: Path):
-    write_site(tmp_path, {"content/a.md": front_matter("Story", body="Soft\x0bbreak, n\x00u\x7fl\x85l.")})
+    write_site(
+        tmp_path, {"content/a.md": article("Story", body="Soft\x0bbreak, n\x00u\x7fl\x85l.", tags="[news]")}
+    )
     build_site(tmp_path)
     story = page(tmp_path, "/2024/08/31/story/")
     assert story.find_class("article-body")[0].text_content().strip() == "Soft break, null."
@@ -46,7 +47,7 @@ def test_controls_in_the_body_are_cleaned_like_the_front_matter(tmp_path: Path):
 
 
 def test_check_reads_control_characters_without_a_traceback(tmp_path: Path):
-    write_site(tmp_path, {"content/a.md": front_matter("Breaking\x0bnews\x7f")})
+    write_site(tmp_path, {"content/a.md": article("Breaking\x0bnews\x7f", tags="[news]")})
     checked = run_cli("check", "--site", str(tmp_path))
     assert checked.returncode == 0, checked.stderr
     assert "Traceback" not in checked.stderr

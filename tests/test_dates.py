@@ -7,11 +7,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import article, build_errors, build_site, page, run_cli, write_site
 from hypothesis import given
 from hypothesis import strategies as st
+from support.cli import run_cli
+from support.clock import NOW
+from support.site import article, build_errors, build_site, page, write_site
 
-from generator.content.article import parse_date
+from generator.content.dates import parse_date
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -307,7 +309,7 @@ def test_an_article_past_its_expiry_date_is_left_out(tmp_path: Path):
             "content/kept.md": article("Kept", date="2024-01-02", expiryDate="2030-01-01"),
         },
     )
-    build_site(tmp_path, now=datetime(2026, 1, 1, tzinfo=UTC))
+    build_site(tmp_path, now=NOW)
     assert not (tmp_path / "output/2024/01/01/gone").exists()
     assert page(tmp_path, "/2024/01/02/kept/") is not None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, build_errors, build_site, page, run_cli, tree_digest, write_site
+from support.cli import run_cli
+from support.site import article, build_errors, build_site, page, tree_digest, write_site
 
 GOOD = {"content/good.md": article("Good article", tags="[a]", region="europe/france")}
 

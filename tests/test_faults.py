@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import article, build_site, generate_corpus, tree_digest, write_site
+from support.cli import generate_corpus
+from support.paths import REPO
+from support.site import article, build_site, files_of, tree_digest, write_site
 
 from generator.engine.output import MARKER, read_marker
 
@@ -64,10 +66,6 @@ def test_a_full_disk_mid_build_leaves_the_previous_output_intact(tmp_path: Path)
     assert not list(tmp_path.glob(".output.staging*"))
 
 
-def _contents(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def test_a_build_killed_at_any_point_leaves_every_file_whole(tmp_path: Path):
     """SIGKILL at ten moments of a build that changes most pages: the output never holds a
     partial file, every file is the old or the new version, and the next build completes.
@@ -76,13 +74,13 @@ def test_a_build_killed_at_any_point_leaves_every_file_whole(tmp_path: Path):
     site = tmp_path / "site"
     generate_corpus(site / "content", 120)
     build_site(site, search=False)
-    old = _contents(site / "output")
+    old = files_of(site / "output")
     for path in sorted((site / "content").rglob("*.md"))[::2]:
         path.write_text(path.read_text(encoding="utf-8").replace('title: "', 'title: "Updated: ', 1))
     write_site(tmp_path / "fresh", {})
     shutil.copytree(site / "content", tmp_path / "fresh" / "content")
     build_site(tmp_path / "fresh", search=False)
-    new = _contents(tmp_path / "fresh" / "output")
+    new = files_of(tmp_path / "fresh" / "output")
     command = [sys.executable, "-m", "generator", "build", "--site", str(site), "--no-search", "--jobs", "2"]
     started = time.perf_counter()
     subprocess.run(
@@ -94,12 +92,12 @@ def test_a_build_killed_at_any_point_leaves_every_file_whole(tmp_path: Path):
         time.sleep(duration * moment / 10)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        now = _contents(site / "output")
+        now = files_of(site / "output")
         for name, data in now.items():
             assert data in (old.get(name), new.get(name)) or name == ".dateline-output", (moment, name)
         assert set(old) <= set(now) or set(new) <= set(now), moment  # nothing of the old site lost
     subprocess.run(command, check=True, capture_output=True)
-    finished = _contents(site / "output")
+    finished = files_of(site / "output")
     finished.pop(".dateline-output")
     new.pop(".dateline-output")
     assert finished == new
@@ -110,10 +108,10 @@ def test_a_build_killed_at_any_point_leaves_every_file_whole(tmp_path: Path):
 # The commit (output.Staging.commit) moves each changed file in with os.replace, then unlinks
 # the files this build no longer makes. A kill timed from outside rarely lands in that short
 # window, so the build below kills itself, with the real commit code running up to that
-# point: after exactly N calls of os.replace (or os.unlink) made by generator/output.py.
+# point: after exactly N calls of os.replace (or os.unlink) made by generator/engine/output.py.
 
 #: Run as ``python -c KILL_AFTER CALL N build ARGS...``: dateline, SIGKILLed right after the
-#: Nth ``os.CALL`` made from generator/output.py (Path.unlink counts as its caller's).
+#: Nth ``os.CALL`` made from generator/engine/output.py (Path.unlink counts as its caller's).
 KILL_AFTER = """
 import os, runpy, signal, sys
 
@@ -127,7 +125,7 @@ def counted(*args, **kwargs):
     while caller.f_code.co_filename.endswith("pathlib.py"):
         caller = caller.f_back
     result = real(*args, **kwargs)
-    if caller.f_code.co_filename.endswith(os.path.join("generator", "output.py")):
+    if caller.f_code.co_filename.endswith(os.path.join("generator", "engine", "output.py")):
         made[0] += 1
         if made[0] == after:
             os.kill(os.getpid(), signal.SIGKILL)
@@ -176,7 +174,7 @@ def commit(tmp_path_factory: pytest.TempPathFactory) -> Commit:
         path.write_text(path.read_text(encoding="utf-8").replace('slug: "', 'slug: "moved-', 1))
     _dateline(site, "--no-cache", "--output", str(root / "new"))
     shutil.copytree(site, root / "saved")
-    return Commit(site, root / "saved", _contents(root / "old"), _contents(root / "new"))
+    return Commit(site, root / "saved", files_of(root / "old"), files_of(root / "new"))
 
 
 def _dateline(site: Path, *args: str) -> None:
@@ -225,7 +223,7 @@ def test_a_build_killed_inside_its_commit_leaves_every_file_the_old_or_the_new(
     commit: Commit, killed: tuple[str, int]
 ) -> None:
     call, after = killed
-    now = _contents(commit.site / "output")
+    now = files_of(commit.site / "output")
     assert (commit.site / ".output.staging").is_dir()  # the commit never finished: it is beside
     assert now.keys() <= commit.old.keys() | commit.new.keys()  # nothing staged left behind
     for name, data in now.items():
@@ -248,14 +246,14 @@ def test_the_build_after_one_killed_inside_its_commit_equals_a_cold_build(
     commit: Commit, killed: tuple[str, int]
 ) -> None:
     _dateline(commit.site)
-    assert _contents(commit.site / "output") == commit.new
+    assert files_of(commit.site / "output") == commit.new
     assert not (commit.site / ".output.staging").exists()
 
 
 # --- Two builds at once ----------------------------------------------------------------------
 
 #: Run as ``python -c PAUSE_IN_COMMIT FLAG build ARGS...``: dateline, which after its first
-#: ``os.replace`` from generator/output.py (a file moved in by its commit) makes FLAG.paused
+#: ``os.replace`` from generator/engine/output.py (a file moved in by its commit) makes FLAG.paused
 #: and waits there until FLAG.go appears.
 PAUSE_IN_COMMIT = """
 import os, runpy, sys, time
@@ -265,7 +263,7 @@ real = os.replace
 
 def pausing(*args, **kwargs):
     result = real(*args, **kwargs)
-    if sys._getframe(1).f_code.co_filename.endswith(os.path.join("generator", "output.py")):
+    if sys._getframe(1).f_code.co_filename.endswith(os.path.join("generator", "engine", "output.py")):
         if not os.path.exists(flag + ".paused"):
             open(flag + ".paused", "w").close()
             while not os.path.exists(flag + ".go"):
@@ -303,7 +301,7 @@ def test_two_builds_of_one_site_at_once_take_turns(tmp_path: Path):
     cold = tmp_path / "cold"
     shutil.copytree(site / "content", cold / "content")
     build_site(cold, search=False)
-    assert _contents(site / "output") == _contents(cold / "output")
+    assert files_of(site / "output") == files_of(cold / "output")
     assert not (site / ".output.staging").exists()
 
 
@@ -326,7 +324,5 @@ def test_an_interrupt_while_workers_are_forked_still_stops_the_build(tmp_path: P
         "except KeyboardInterrupt:\n"
         "    print('interrupted')\n"
     )
-    result = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, cwd=Path(__file__).parent.parent
-    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=REPO)
     assert (result.stdout, result.stderr) == ("interrupted\n", "")

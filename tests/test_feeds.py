@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
-from archive_site import NOW, build_site, config_for, write_site
 from lxml import etree
+from support.clock import NOW
+from support.wire_archive import build_wire_archive, config_for, write_wire_archive
 
 from generator.engine import build, render
 from generator.site import feeds
@@ -23,7 +24,7 @@ ELECTION = BASE + "2022/10/09/voters-return-the-coalition/"
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("feeds"))
+    return build_wire_archive(tmp_path_factory.mktemp("feeds"))
 
 
 def parse_feed(path: Path) -> feedparser.FeedParserDict:
@@ -86,13 +87,13 @@ def test_every_region_feed_includes_its_sub_regions(out: Path) -> None:
 
 
 def test_feed_limit_keeps_the_newest_entries(tmp_path: Path) -> None:
-    out = build_site(tmp_path, settings="feed_limit = 2\n")
+    out = build_wire_archive(tmp_path, settings="feed_limit = 2\n")
     assert [e.link for e in parse_feed(out / "feed.xml").entries] == [RAID, FLOODS]
     assert len(json.loads((out / "feed.json").read_text())["items"]) == 2
 
 
 def test_summary_feeds_carry_no_article_bodies(tmp_path: Path) -> None:
-    out = build_site(tmp_path, settings="feed_full_content = false\n")
+    out = build_wire_archive(tmp_path, settings="feed_full_content = false\n")
     raid = parse_feed(out / "feed.xml").entries[0]
     assert "content" not in raid
     assert raid.summary == "Forces raided hideouts in the Anbar desert."
@@ -106,7 +107,7 @@ def test_control_characters_in_front_matter_are_stripped_from_feeds(tmp_path: Pa
         "content/a.md": '---\ntitle: "Bell\\x07 and form\\x0cfeed"\ndate: 2024-01-01\n'
         'tags: ["start\\x01stop"]\nsummary: "nul\\0 here"\n---\n\nBody.\n'
     }
-    out = build_site(tmp_path, files)
+    out = build_wire_archive(tmp_path, files)
     etree.parse(str(out / "feed.xml"))  # a control character would make this raise
     entry = parse_feed(out / "feed.xml").entries[0]
     assert entry.title == "Bell and formfeed"
@@ -133,10 +134,10 @@ def test_json_feed_is_a_json_feed_1_1_document(out: Path) -> None:
 
 
 def test_feeds_are_byte_identical_when_rebuilt_later(tmp_path: Path) -> None:
-    config = config_for(write_site(tmp_path))
+    config = config_for(write_wire_archive(tmp_path))
     build.build(config, now=NOW)
     first = {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()}
-    report = build.build(config, now=NOW.replace(year=2026))
+    report = build.build(config, now=NOW + timedelta(days=365))
     assert report.written == 0
     assert {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()} == first
 
@@ -182,7 +183,7 @@ def test_sitemap_leaves_out_the_404_page(out: Path) -> None:
 
 
 def test_sitemap_becomes_an_index_past_its_url_limit(tmp_path: Path) -> None:
-    config = config_for(write_site(tmp_path))
+    config = config_for(write_wire_archive(tmp_path))
     site, planned, _ = build.prepare(config, NOW, build.no_progress)
     html_pages = [page for page in planned if page.url.endswith("/")]
     split = feeds.sitemap(site, html_pages, max_urls=10)
@@ -194,7 +195,8 @@ def test_sitemap_becomes_an_index_past_its_url_limit(tmp_path: Path) -> None:
     assert listed == [BASE + url.lstrip("/") for url in files]
     assert all(len(part) <= 10 for part in files.values())
     urls = [u.findtext(SITEMAP_NS + "loc") for part in files.values() for u in part]
-    assert len(urls) == len(set(urls)) == len(sitemap_entries(build_site(tmp_path / "b") / "sitemap.xml"))
+    unsplit = sitemap_entries(build_wire_archive(tmp_path / "b") / "sitemap.xml")
+    assert len(urls) == len(set(urls)) == len(unsplit)
 
 
 def test_robots_txt_points_at_the_sitemap(out: Path) -> None:

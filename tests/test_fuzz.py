@@ -11,13 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import build_site, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
+from support.site import build_site, write_site
 
 from generator.config import Config
-from generator.content.article import UNSAFE_SCHEMES, markdown_renderer, parse
+from generator.content.markdown import UNSAFE_SCHEMES, markdown_renderer
+from generator.content.parse import parse
 
 CONFIG = Config(Path("site"))
 MD = markdown_renderer(CONFIG)

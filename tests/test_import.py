@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build_site, run_cli, write_site
+from support.cli import run_cli
+from support.site import build_site, write_site
 
 from generator.importer import read_site, site_toml, write_settings
 

@@ -10,17 +10,19 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.clock import NOW
+from support.paths import THEME
+from support.site import article, files_of
 
 from generator import cli
 from generator.config import load_config
-from generator.content import sources
-from generator.engine import build, cache, incremental, parallel
+from generator.content import load, sources
+from generator.engine import build, cache, memory, parallel, state
 
-NOW = datetime(2025, 1, 1, tzinfo=UTC)
 TAGS = ["floods", "elections", "ports", "courts", "health"]
 REGIONS = ["middle-east/iraq", "middle-east/iraq/anbar", "europe/france", "africa/kenya", "asia"]
 
@@ -36,18 +38,17 @@ def write(path: Path, text: str) -> None:
     os.utime(path, (_clock[0], _clock[0]))
 
 
-def article(n: int, *, title: str | None = None, tags: list[str] | None = None, region: str | None = None,
-            body: str | None = None, date: str | None = None) -> str:  # fmt: skip
+def story(n: int, *, title: str | None = None, tags: list[str] | None = None, region: str | None = None,
+          body: str | None = None, date: str | None = None) -> str:  # fmt: skip
+    """Story number ``n``: what is not given follows from ``n``."""
     tags = tags if tags is not None else [TAGS[n % 5], TAGS[(n * 3 + 1) % 5]]
-    return (
-        "---\n"
-        f"title: {title or f'Story number {n}'}\n"
-        f"date: {date or f'2024-{1 + n % 12:02d}-{1 + n % 27:02d}T{n % 24:02d}:00:00+03:00'}\n"
-        f"tags: [{', '.join(tags)}]\n"
-        f"region: {region or REGIONS[n % len(REGIONS)]}\n"
-        f"author: Reporter {n % 3}\n"
-        "---\n\n"
-        f"{body or f'The first paragraph of story {n}.'}\n\n## Details\n\nMore about story {n}.\n"
+    return article(
+        title or f"Story number {n}",
+        date or f"2024-{1 + n % 12:02d}-{1 + n % 27:02d}T{n % 24:02d}:00:00+03:00",
+        f"{body or f'The first paragraph of story {n}.'}\n\n## Details\n\nMore about story {n}.\n",
+        tags=f"[{', '.join(tags)}]",
+        region=region or REGIONS[n % len(REGIONS)],
+        author=f"Reporter {n % 3}",
     )
 
 
@@ -55,16 +56,8 @@ def make_site(root: Path, count: int = 30, per_page: int = 4) -> Path:
     site = root / "site"
     write(site / "site.toml", f'title = "Test Archive"\nper_page = {per_page}\n')
     for n in range(count):
-        write(site / "content" / f"story-{n:03d}.md", article(n))
+        write(site / "content" / f"story-{n:03d}.md", story(n))
     return site
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def incremental_build(site: Path, **kwargs) -> build.Report:
@@ -74,7 +67,7 @@ def incremental_build(site: Path, **kwargs) -> build.Report:
 def assert_same_as_cold(site: Path, tmp_path: Path, now: datetime = NOW) -> None:
     cold_dir = tmp_path / f"cold-{len(list(tmp_path.iterdir()))}"
     build.build(load_config(site, output_dir=cold_dir), now=now, jobs=1, use_cache=False)
-    incremental_files, cold_files = files(site / "output"), files(cold_dir)
+    incremental_files, cold_files = files_of(site / "output"), files_of(cold_dir)
     assert sorted(incremental_files) == sorted(cold_files)
     different = [name for name in cold_files if incremental_files[name] != cold_files[name]]
     assert different == []
@@ -95,7 +88,7 @@ def test_a_rebuild_without_changes_writes_nothing(site: Path, tmp_path: Path) ->
 
 def test_a_rebuild_without_changes_reports_the_same_counts_and_warnings(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    write(site / "content" / "story-000.md", article(0).replace("author:", "tittle: x\nauthor:"))
+    write(site / "content" / "story-000.md", story(0).replace("author:", "tittle: x\nauthor:"))
     first = incremental_build(site)
     second = incremental_build(site)
     assert (second.articles, second.pages) == (first.articles, first.pages)
@@ -104,7 +97,7 @@ def test_a_rebuild_without_changes_reports_the_same_counts_and_warnings(tmp_path
 
 
 def test_an_article_body_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph."))
+    write(site / "content" / "story-007.md", story(7, body="A rewritten first paragraph."))
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
     page = site / "output/2024/08/08/story-number-7/index.html"
@@ -117,7 +110,7 @@ def test_an_article_edit_rewrites_only_the_pages_that_show_it(site: Path) -> Non
     write(site / "site.toml", 'title = "Test Archive"\nper_page = 4\nsearch = false\n')
     incremental_build(site)
     before = {path: path.stat().st_mtime_ns for path in output.rglob("*") if path.is_file()}
-    write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph."))
+    write(site / "content" / "story-007.md", story(7, body="A rewritten first paragraph."))
     report = incremental_build(site)
     changed = [p for p, mtime in before.items() if p.stat().st_mtime_ns != mtime]
     assert output / "2024/08/08/story-number-7/index.html" in changed
@@ -126,7 +119,7 @@ def test_an_article_edit_rewrites_only_the_pages_that_show_it(site: Path) -> Non
 
 
 def test_a_title_change_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-011.md", article(11, title="A new headline"))
+    write(site / "content" / "story-011.md", story(11, title="A new headline"))
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
 
@@ -149,14 +142,14 @@ def test_a_renamed_article_matches_a_cold_build(site: Path, tmp_path: Path) -> N
 
 
 def test_an_added_article_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-999.md", article(999, date="2024-12-31"))
+    write(site / "content" / "story-999.md", story(999, date="2025-12-31"))
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
 
 
 def test_tag_and_region_changes_match_a_cold_build(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-003.md", article(3, tags=["brand-new-tag"], region="oceania/fiji"))
-    write(site / "content" / "story-004.md", article(4, tags=[], region="asia"))
+    write(site / "content" / "story-003.md", story(3, tags=["brand-new-tag"], region="oceania/fiji"))
+    write(site / "content" / "story-004.md", story(4, tags=[], region="asia"))
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
     assert (site / "output/tags/brand-new-tag/index.html").is_file()
@@ -164,17 +157,16 @@ def test_tag_and_region_changes_match_a_cold_build(site: Path, tmp_path: Path) -
 
 
 def test_a_tag_left_by_its_last_article_loses_its_page(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-003.md", article(3, tags=["lonely"]))
+    write(site / "content" / "story-003.md", story(3, tags=["lonely"]))
     incremental_build(site)
-    write(site / "content" / "story-003.md", article(3, tags=["floods"]))
+    write(site / "content" / "story-003.md", story(3, tags=["floods"]))
     incremental_build(site)
     assert not (site / "output/tags/lonely").exists()
     assert_same_as_cold(site, tmp_path)
 
 
 def test_a_template_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
-    theme = Path(__file__).parent.parent / "templates"
-    base = (theme / "base.html").read_text()
+    base = (THEME / "base.html").read_text()
     write(site / "templates" / "base.html", base.replace("<main", "<p class='banner'>Special</p>\n<main"))
     incremental_build(site)
     assert "Special" in (site / "output/index.html").read_text()
@@ -182,15 +174,11 @@ def test_a_template_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> Non
 
 
 def test_a_custom_template_edit_after_a_content_edit_matches_a_cold_build(site: Path, tmp_path: Path) -> None:
-    theme = Path(__file__).parent.parent / "templates"
-    write(site / "templates" / "list.html", (theme / "list.html").read_text())
+    write(site / "templates" / "list.html", (THEME / "list.html").read_text())
     incremental_build(site)
-    write(site / "content" / "story-005.md", article(5, body="Changed with custom templates."))
+    write(site / "content" / "story-005.md", story(5, body="Changed with custom templates."))
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
-
-
-THEME = Path(__file__).parent.parent / "templates"
 
 
 def own_template(site: Path, name: str, change: Callable[[str], str]) -> None:
@@ -201,7 +189,7 @@ def own_template(site: Path, name: str, change: Callable[[str], str]) -> None:
 
 def edited(site: Path, number: int, **changes: str) -> build.Report:
     """Rewrite one article and build; the build must have rendered a few pages, not all."""
-    write(site / "content" / f"story-{number:03d}.md", article(number, **changes))
+    write(site / "content" / f"story-{number:03d}.md", story(number, **changes))
     report = incremental_build(site)
     assert 0 < report.rendered < report.pages / 3
     return report
@@ -241,9 +229,7 @@ def test_a_template_of_its_own_listing_the_latest_articles_follows_their_edits(
     own_template(site, "base.html", lambda text: text.replace("<main", latest))
     by_date = sorted(range(30), key=lambda n: (1 + n % 12, 1 + n % 27, n % 24))
     edited(site, by_date[0], body="The oldest story, rewritten.")  # read by a few pages
-    write(
-        site / "content" / f"story-{by_date[-1]:03d}.md", article(by_date[-1], body="The newest, rewritten.")
-    )
+    write(site / "content" / f"story-{by_date[-1]:03d}.md", story(by_date[-1], body="The newest, rewritten."))
     report = incremental_build(site)
     assert report.rendered > report.pages / 2  # every page lists it
     assert "The newest, rewritten." in (site / "output/tags/index.html").read_text()
@@ -267,22 +253,22 @@ def test_a_static_file_change_matches_a_cold_build(site: Path, tmp_path: Path) -
 
 
 def test_a_scheduled_article_appears_when_it_comes_due(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "future.md", article(500, title="Tomorrow's story", date="2025-01-02"))
+    write(site / "content" / "future.md", story(500, title="Tomorrow's story", date="2026-01-02"))
     incremental_build(site)
-    assert not (site / "output/2025/01/02/tomorrows-story").exists()
-    later = datetime(2025, 1, 3, tzinfo=UTC)
+    assert not (site / "output/2026/01/02/tomorrows-story").exists()
+    later = NOW + timedelta(days=2)
     incremental_build(site, now=later)
-    assert (site / "output/2025/01/02/tomorrows-story/index.html").is_file()
+    assert (site / "output/2026/01/02/tomorrows-story/index.html").is_file()
     assert_same_as_cold(site, tmp_path, now=later)
 
 
 def test_an_article_leaves_the_news_sitemap_two_days_later_as_in_a_cold_build(
     site: Path, tmp_path: Path
 ) -> None:
-    write(site / "content" / "fresh.md", article(600, title="Fresh story", date="2024-12-31T20:00:00Z"))
+    write(site / "content" / "fresh.md", story(600, title="Fresh story", date="2025-12-31T20:00:00Z"))
     incremental_build(site)
     assert "fresh-story" in (site / "output/news-sitemap.xml").read_text()
-    later = datetime(2025, 1, 2, 20, tzinfo=UTC)  # nothing edited: only the clock moved on
+    later = NOW + timedelta(days=1, hours=20)  # nothing edited: only the clock moved on
     report = incremental_build(site, now=later)
     assert report.written == 1
     assert "fresh-story" not in (site / "output/news-sitemap.xml").read_text()
@@ -296,7 +282,7 @@ def test_a_deleted_output_file_is_written_again(site: Path, tmp_path: Path) -> N
 
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-001.md", article(1, body="Edited before the cache broke."))
+    write(site / "content" / "story-001.md", story(1, body="Edited before the cache broke."))
     for path in [path for path in (site / ".dateline-cache").rglob("*") if path.is_file()]:
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2] + b"garbage")
@@ -306,11 +292,11 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(site: Path, tmp_path: Path) -> N
 
 
 def test_a_cache_with_a_flipped_payload_byte_is_not_trusted(site: Path) -> None:
-    state = site / ".dateline-cache" / sources.STATE_FILE
-    data = bytearray(state.read_bytes())
+    saved = site / ".dateline-cache" / state.STATE_FILE
+    data = bytearray(saved.read_bytes())
     data[-10] ^= 0xFF
-    state.write_bytes(bytes(data))
-    assert sources.load_state(load_config(site)) is None
+    saved.write_bytes(bytes(data))
+    assert state.load_state(load_config(site)) is None
 
 
 def test_a_cache_from_another_site_is_ignored(tmp_path: Path) -> None:
@@ -327,14 +313,14 @@ def test_a_content_error_then_its_fix_matches_a_cold_build(site: Path, tmp_path:
     write(site / "content" / "story-002.md", "---\ntitle: Broken\n---\nno date\n")
     with pytest.raises(build.BuildFailed):
         incremental_build(site)
-    write(site / "content" / "story-002.md", article(2, title="Fixed"))
+    write(site / "content" / "story-002.md", story(2, title="Fixed"))
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
 
 
 def test_the_cache_lives_in_the_site_cache_folder(site: Path) -> None:
     names = sorted(path.name for path in (site / ".dateline-cache").iterdir())
-    assert sources.STATE_FILE in names
+    assert state.STATE_FILE in names
     assert any(name.startswith("articles-") for name in names)
 
 
@@ -348,14 +334,14 @@ def test_a_parallel_cold_build_equals_a_serial_one(tmp_path: Path) -> None:
     site = make_site(tmp_path, count=parallel.MIN_PARALLEL + 20, per_page=10)
     build.build(load_config(site), now=NOW, jobs=2, use_cache=False)
     build.build(load_config(site, output_dir=tmp_path / "serial"), now=NOW, jobs=1, use_cache=False)
-    assert files(site / "output") == files(tmp_path / "serial")
+    assert files_of(site / "output") == files_of(tmp_path / "serial")
 
 
 def test_a_parallel_incremental_build_matches_a_cold_build(tmp_path: Path) -> None:
     site = make_site(tmp_path, count=parallel.MIN_PARALLEL + 20, per_page=10)
     build.build(load_config(site), now=NOW, jobs=2)
     write(site / "site.toml", 'title = "Every page changes"\nper_page = 10\n')
-    write(site / "content" / "story-010.md", article(10, title="Retitled"))
+    write(site / "content" / "story-010.md", story(10, title="Retitled"))
     build.build(load_config(site), now=NOW, jobs=2)
     assert_same_as_cold(site, tmp_path)
 
@@ -373,10 +359,10 @@ def test_a_broken_template_in_a_parallel_build_is_reported_once(tmp_path: Path) 
 
 def test_a_same_size_edit_in_the_same_clock_tick_is_noticed(site: Path, tmp_path: Path) -> None:
     path = site / "content" / "story-006.md"
-    path.write_text(article(6, body="Version A of the body."))  # fresh: within the racy window
+    path.write_text(story(6, body="Version A of the body."))  # fresh: within the racy window
     incremental_build(site)
     stat = path.stat()
-    path.write_text(article(6, body="Version B of the body."))
+    path.write_text(story(6, body="Version B of the body."))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
     incremental_build(site)
     assert "Version B" in (site / "output/2024/07/07/story-number-6/index.html").read_text()
@@ -388,7 +374,7 @@ def test_a_site_given_as_a_relative_folder_builds_incrementally(
 ) -> None:
     monkeypatch.chdir(site)
     build.build(load_config(Path(".")), now=NOW, jobs=1)
-    write(site / "content" / "story-008.md", article(8, body="Edited from a relative site folder."))
+    write(site / "content" / "story-008.md", story(8, body="Edited from a relative site folder."))
     report = build.build(load_config(Path(".")), now=NOW, jobs=1)
     assert 0 < report.written < report.pages / 3
     assert_same_as_cold(site, tmp_path)
@@ -396,7 +382,7 @@ def test_a_site_given_as_a_relative_folder_builds_incrementally(
 
 def test_a_preview_rebuild_keeps_the_search_index_instead_of_reindexing(site: Path) -> None:
     bundle = {p: p.stat().st_mtime_ns for p in (site / "output" / "pagefind").rglob("*") if p.is_file()}
-    write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph."))
+    write(site / "content" / "story-007.md", story(7, body="A rewritten first paragraph."))
     report = build.build(load_config(site), now=NOW, reindex_search=False)
     assert report.written > 0
     assert {
@@ -407,16 +393,15 @@ def test_a_preview_rebuild_keeps_the_search_index_instead_of_reindexing(site: Pa
 
 def test_builds_sharing_a_session_match_cold_builds_through_a_series_of_edits(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    session = incremental.Session()
-    theme = Path(__file__).parent.parent / "templates"
+    session = memory.Session()
     edits = [
-        lambda: write(site / "content" / "story-007.md", article(7, body="A rewritten first paragraph.")),
-        lambda: write(site / "content" / "story-011.md", article(11, title="A new headline")),
-        lambda: write(site / "content" / "story-003.md", article(3, tags=["brand-new-tag"], region="oceania/fiji")),
-        lambda: write(site / "templates" / "base.html", (theme / "base.html").read_text().replace("<main", "<b>Special</b><main")),
+        lambda: write(site / "content" / "story-007.md", story(7, body="A rewritten first paragraph.")),
+        lambda: write(site / "content" / "story-011.md", story(11, title="A new headline")),
+        lambda: write(site / "content" / "story-003.md", story(3, tags=["brand-new-tag"], region="oceania/fiji")),
+        lambda: write(site / "templates" / "base.html", (THEME / "base.html").read_text().replace("<main", "<b>Special</b><main")),
         lambda: write(site / "site.toml", 'title = "Renamed Archive"\nper_page = 3\n'),
         lambda: (site / "content" / "story-012.md").unlink(),
-        lambda: write(site / "content" / "story-999.md", article(999, date="2024-12-31")),
+        lambda: write(site / "content" / "story-999.md", story(999, date="2025-12-31")),
     ]  # fmt: skip
     incremental_build(site, session=session)
     for edit in edits:
@@ -427,7 +412,7 @@ def test_builds_sharing_a_session_match_cold_builds_through_a_series_of_edits(tm
 
 
 def test_a_base_url_change_rewrites_root_relative_links_in_article_bodies(site: Path, tmp_path: Path) -> None:
-    write(site / "content" / "story-004.md", article(4, body="See [the port story](/2024/03/01/port/)."))
+    write(site / "content" / "story-004.md", story(4, body="See [the port story](/2024/03/01/port/)."))
     incremental_build(site)
     write(
         site / "site.toml",
@@ -440,17 +425,16 @@ def test_a_base_url_change_rewrites_root_relative_links_in_article_bodies(site: 
 
 
 def test_article_bodies_missing_from_the_cache_are_parsed_again(site: Path, tmp_path: Path) -> None:
-    shutil.rmtree(site / ".dateline-cache" / incremental.BODIES_FOLDER)
-    theme = Path(__file__).parent.parent / "templates"
-    write(site / "templates" / "article.html", (theme / "article.html").read_text() + "\n")
+    shutil.rmtree(site / ".dateline-cache" / load.BODIES_FOLDER)
+    write(site / "templates" / "article.html", (THEME / "article.html").read_text() + "\n")
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
 
 
 def test_the_bodies_of_edited_and_deleted_articles_leave_the_cache(site: Path) -> None:
-    bodies = site / ".dateline-cache" / incremental.BODIES_FOLDER
+    bodies = site / ".dateline-cache" / load.BODIES_FOLDER
     before = {path.name for path in bodies.iterdir()}
-    write(site / "content" / "story-005.md", article(5, body="A new body."))
+    write(site / "content" / "story-005.md", story(5, body="A new body."))
     (site / "content" / "story-006.md").unlink()
     incremental_build(site)
     after = {path.name for path in bodies.iterdir()}
@@ -461,7 +445,7 @@ def test_the_bodies_of_edited_and_deleted_articles_leave_the_cache(site: Path) -
 def test_an_edit_after_a_build_that_failed_once_articles_were_cached_matches_a_cold_build(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(site / "content" / "story-009.md", article(9, title="Saved while the disk was full"))
+    write(site / "content" / "story-009.md", story(9, title="Saved while the disk was full"))
     with monkeypatch.context() as patched:
         patched.setattr(build, "_write", lambda *args: (_ for _ in ()).throw(OSError("disk full")))
         with pytest.raises(OSError):
@@ -471,32 +455,35 @@ def test_an_edit_after_a_build_that_failed_once_articles_were_cached_matches_a_c
     assert (site / "output/2024/10/10/saved-while-the-disk-was-full/index.html").is_file()
 
 
-@pytest.mark.parametrize("stage", ["find_articles", "inputs"])
+@pytest.mark.parametrize(
+    ("module", "stage"), [(sources, "find_articles"), (build, "inputs")], ids=["find_articles", "inputs"]
+)
 def test_an_article_deleted_during_a_build_is_reported_as_gone_and_the_next_build_matches_a_cold_build(
     site: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    module: object,
     stage: str,
 ) -> None:
     gone = site / "content" / "story-005.md"
-    write(gone, article(5, title="Saved, then deleted"))  # so the build has something to read
-    found_by = getattr(sources, stage)  # the file is deleted once this stage has seen it
+    write(gone, story(5, title="Saved, then deleted"))  # so the build has something to read
+    found_by = getattr(module, stage)  # the file is deleted once this stage has seen it
 
     def then_delete(*args: object) -> object:
         found = found_by(*args)
         gone.unlink()
         return found
 
-    before = files(site / "output")
+    before = files_of(site / "output")
     with monkeypatch.context() as patched:
-        patched.setattr(sources, stage, then_delete)
+        patched.setattr(module, stage, then_delete)
         assert cli.main(["build", "--site", str(site)]) == 1
     errors = capsys.readouterr().err
     assert errors.splitlines() == [
         f"dateline: {gone}: No such file or directory; it changed or disappeared while building; build again"
     ]
-    assert files(site / "output") == before
+    assert files_of(site / "output") == before
     incremental_build(site)
     assert_same_as_cold(site, tmp_path)
 
@@ -509,7 +496,7 @@ def test_an_article_edited_during_a_build_is_built_as_read_and_the_next_build_ma
 
     def then_edit(*args: object) -> object:
         found = discover(*args)
-        write(edited, article(5, title="Edited while the build ran"))
+        write(edited, story(5, title="Edited while the build ran"))
         return found
 
     with monkeypatch.context() as patched:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import article, build_errors, build_site, run_cli, write_site
 from lxml import html
+from support.cli import run_cli
+from support.site import article, build_errors, build_site, write_site
 
 from generator.config import Config
-from generator.content.article import MAX_ARTICLE_BYTES, MAX_MARKDOWN_NESTING, markdown_renderer, parse
+from generator.content.markdown import MAX_MARKDOWN_NESTING, markdown_renderer
+from generator.content.parse import MAX_ARTICLE_BYTES, parse
 
 
 def nested_list(depth: int) -> str:

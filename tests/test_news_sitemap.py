@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from archive_site import NOW, config_for, write_site
-from conftest import article
 from lxml import etree
+from support.clock import NOW
+from support.site import article
+from support.wire_archive import config_for, write_wire_archive
 
 from generator.engine import build, render
 from generator.site import feeds
@@ -35,7 +36,7 @@ RECENT = {
 def build_news(
     root: Path, files: dict[str, str], settings: str = "", now: datetime = NOW, **overrides
 ) -> Path:
-    config = config_for(write_site(root, files, settings), **overrides)
+    config = config_for(write_wire_archive(root, files, settings), **overrides)
     build.build(config, now=now)
     return config.out_dir
 
@@ -54,7 +55,7 @@ def listed(sitemap: etree._Element) -> list[str]:
 def test_news_sitemap_lists_the_articles_of_the_last_two_days_newest_first(tmp_path: Path) -> None:
     sitemap = news_sitemap(build_news(tmp_path, RECENT))
     assert sitemap.tag == SITEMAP_NS + "urlset"
-    assert listed(sitemap) == [BASE + "2024/12/31/fresh-story/", BASE + "2024/12/30/yesterdays-story/"]
+    assert listed(sitemap) == [BASE + "2025/12/31/fresh-story/", BASE + "2025/12/30/yesterdays-story/"]
 
 
 def test_news_entries_name_the_publication_its_language_the_date_and_the_title(tmp_path: Path) -> None:
@@ -63,12 +64,12 @@ def test_news_entries_name_the_publication_its_language_the_date_and_the_title(t
     publication = news.find(NEWS_NS + "publication")
     assert publication.findtext(NEWS_NS + "name") == "Wire Archive"
     assert publication.findtext(NEWS_NS + "language") == "en"
-    assert news.findtext(NEWS_NS + "publication_date") == "2024-12-31T23:00:00+00:00"
+    assert news.findtext(NEWS_NS + "publication_date") == "2025-12-31T23:00:00+00:00"
     assert news.findtext(NEWS_NS + "title") == "Fresh story"
 
 
 def test_news_titles_and_publication_name_are_escaped(tmp_path: Path) -> None:
-    site = write_site(
+    site = write_wire_archive(
         tmp_path, {"content/a.md": article('"Raids & <arrests> in \\"Anbar\\""', date=hours_before_now(2))}
     )
     settings = site / "site.toml"
@@ -92,7 +93,7 @@ def test_drafts_future_expired_and_redirecting_articles_are_never_news(tmp_path:
         ),
     }
     out = build_news(tmp_path, files, drafts=drafts)
-    assert listed(news_sitemap(out)) == [BASE + "2024/12/31/kept/"]
+    assert listed(news_sitemap(out)) == [BASE + "2025/12/31/kept/"]
 
 
 def test_an_archive_without_recent_articles_has_an_empty_news_sitemap(tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_news_sitemap_keeps_the_newest_thousand_articles(tmp_path: Path) -> None
     files = {
         f"content/{n:04d}.md": article(f"Story {n}", date=hours_before_now(1 + n / 60)) for n in range(1001)
     }
-    config = config_for(write_site(tmp_path, files))
+    config = config_for(write_wire_archive(tmp_path, files))
     site, planned, _ = build.prepare(config, NOW, build.no_progress)
     [page] = [p for p in planned if p.url == feeds.NEWS_SITEMAP_URL]
     sitemap = etree.fromstring(render.render(page, render.environment(config), site))
@@ -143,7 +144,7 @@ def test_robots_txt_points_at_the_news_sitemap(tmp_path: Path) -> None:
 
 
 def test_a_sitemap_index_names_the_news_sitemap_without_a_date(tmp_path: Path) -> None:
-    config = config_for(write_site(tmp_path, RECENT))
+    config = config_for(write_wire_archive(tmp_path, RECENT))
     site, planned, _ = build.prepare(config, NOW, build.no_progress)
     html_pages = [page for page in planned if page.url.endswith("/")]
     [index_page] = [p for p in feeds.plan(site, html_pages, sitemap_max_urls=5) if p.url == "/sitemap.xml"]

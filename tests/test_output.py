@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import article, build_errors, build_site, page, run_cli, tree_digest, write_site
+from support.cli import run_cli
+from support.site import article, build_errors, build_site, page, tree_digest, write_site
 
 from generator.engine.output import MARKER, read_marker
 from generator.errors import DatelineError

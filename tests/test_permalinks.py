@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import article, build_site, links, page, write_site
-from conftest import build_errors as build_errors_of
+from support.site import article, build_site, links, page, write_site
+from support.site import build_errors as build_errors_of
 from test_incremental import assert_same_as_cold, incremental_build
 from test_incremental import write as write_later
 

@@ -13,11 +13,14 @@ import markdown.treeprocessors
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.site import article, build_site, write_site
 
 from generator.config import Config
-from generator.content.article import PythonMarkdown, markdown_renderer, parse, python_markdown
-from generator.content.slugs import MAX_SLUG_BYTES, name_key, output_path, slugify
+from generator.content.markdown import PythonMarkdown, markdown_renderer, python_markdown
+from generator.content.parse import parse
+from generator.content.slugs import MAX_SLUG_BYTES, name_key, slugify
 from generator.site.taxonomy import index
+from generator.urls import output_path
 
 HOSTILE = st.sampled_from(
     ["..", ".", "/", "\\", "\0", "CON", "nul", "COM1", "lpt9", "../../etc/passwd", "a/../../b", "\u202e",
@@ -130,8 +133,6 @@ def test_arbitrary_bytes_give_an_article_or_errors_never_an_exception(data: byte
 
 
 def test_a_site_from_hostile_names_builds_inside_its_output():
-    from conftest import article, build_site, write_site
-
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         files = {

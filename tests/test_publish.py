@@ -20,7 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-from conftest import run_cli
+from support.cli import run_cli
+from support.site import article, write_site
 
 from generator.cli import main
 from generator.config import load_config
@@ -38,25 +39,24 @@ per_page = 2
 """
 
 
-def article(title: str, day: int, region: str, tags: str, body: str = "Body text.") -> str:
-    return f"""---
-title: "{title}"
-date: 2024-03-{day:02d}T09:00:00+00:00
-region: {region}
-tags: [{tags}]
-author: Staff reporter
----
-
-{body}
-"""
+def story(title: str, day: int, region: str, tags: str, body: str = "Body text.") -> str:
+    """A staff reporter's article of ``day`` March 2024."""
+    return article(
+        f'"{title}"',
+        f"2024-03-{day:02d}T09:00:00+00:00",
+        body,
+        region=region,
+        tags=f"[{tags}]",
+        author="Staff reporter",
+    )
 
 
 ARTICLES = {
-    "content/2024/floods.md": article("Floods close the port", 1, "middle-east/iraq/basra", "floods, ports"),
-    "content/2024/vote.md": article("Parliament votes", 2, "middle-east/iraq", "politics"),
-    "content/2024/drought.md": article("Drought hits farms", 3, "africa/kenya", "drought, farming"),
-    "content/2024/talks.md": article("Talks resume", 4, "europe/france", "politics, diplomacy"),
-    "content/2024/storm.md": article(
+    "content/2024/floods.md": story("Floods close the port", 1, "middle-east/iraq/basra", "floods, ports"),
+    "content/2024/vote.md": story("Parliament votes", 2, "middle-east/iraq", "politics"),
+    "content/2024/drought.md": story("Drought hits farms", 3, "africa/kenya", "drought, farming"),
+    "content/2024/talks.md": story("Talks resume", 4, "europe/france", "politics, diplomacy"),
+    "content/2024/storm.md": story(
         "Storm season begins",
         5,
         "asia/japan",
@@ -87,13 +87,6 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def write_files(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture
 def remote(tmp_path: Path) -> Path:
     path = tmp_path / "remote.git"
@@ -105,7 +98,7 @@ def remote(tmp_path: Path) -> Path:
 def site(tmp_path: Path, remote: Path) -> Path:
     """A site in a git repository with one commit on main and `origin` pointing at ``remote``."""
     root = tmp_path / "newsroom"
-    write_files(
+    write_site(
         root,
         {
             "site.toml": SITE_TOML,
@@ -177,7 +170,7 @@ def test_existing_cname_on_the_branch_is_kept(site: Path, remote: Path, tmp_path
     # GitHub commits a CNAME to the branch when a custom domain is set in the settings.
     other = tmp_path / "elsewhere"
     git(tmp_path, "init", "--quiet", str(other))
-    write_files(other, {"CNAME": "kept.example.com\n"})
+    write_site(other, {"CNAME": "kept.example.com\n"})
     git(other, "add", ".")
     git(other, "commit", "--quiet", "-m", "Create CNAME")
     git(other, "push", "--quiet", str(remote), "HEAD:refs/heads/gh-pages")
@@ -197,7 +190,7 @@ def test_invalid_cname_fails_before_anything_is_written(site: Path, remote: Path
 def test_second_publish_adds_a_commit_on_top_and_keeps_the_first(site: Path, remote: Path) -> None:
     assert publish(site, "--message", "First edition") == 0
     first = commits(remote)
-    write_files(site, {"content/2024/late.md": article("Late edition", 6, "asia/japan", "storms")})
+    write_site(site, {"content/2024/late.md": story("Late edition", 6, "asia/japan", "storms")})
 
     assert publish(site, "--message", "Second edition") == 0
     history = commits(remote)
@@ -222,12 +215,12 @@ def test_publish_builds_on_a_remote_tip_published_from_elsewhere(
     colleague = tmp_path / "colleague"
     git(tmp_path, "clone", "--quiet", str(remote), str(colleague))
     git(colleague, "switch", "--quiet", "gh-pages")
-    write_files(colleague, {"extra.txt": "added by a colleague\n"})
+    write_site(colleague, {"extra.txt": "added by a colleague\n"})
     git(colleague, "add", ".")
     git(colleague, "commit", "--quiet", "-m", "Colleague's publish")
     git(colleague, "push", "--quiet", "origin", "gh-pages")
     theirs = commits(remote)[0]
-    write_files(site, {"content/2024/late.md": article("Late edition", 6, "asia/japan", "storms")})
+    write_site(site, {"content/2024/late.md": story("Late edition", 6, "asia/japan", "storms")})
 
     assert publish(site) == 0
     assert git(remote, "rev-parse", "gh-pages^") == theirs
@@ -296,12 +289,12 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def test_source_branch_index_and_work_tree_are_byte_for_byte_unchanged(site: Path, remote: Path) -> None:
     # A work in progress: a staged edit, an unstaged edit and an untracked draft.
-    write_files(
-        site, {"content/2024/vote.md": article("Parliament votes again", 2, "middle-east/iraq", "politics")}
+    write_site(
+        site, {"content/2024/vote.md": story("Parliament votes again", 2, "middle-east/iraq", "politics")}
     )
     git(site, "add", "content/2024/vote.md")
-    write_files(site, {"content/2024/talks.md": article("Talks stall", 4, "europe/france", "politics")})
-    write_files(site, {"content/2024/draft.md": article("Untracked draft", 7, "asia/japan", "storms")})
+    write_site(site, {"content/2024/talks.md": story("Talks stall", 4, "europe/france", "politics")})
+    write_site(site, {"content/2024/draft.md": story("Untracked draft", 7, "asia/japan", "storms")})
     status = git(site, "--no-optional-locks", "status", "--porcelain")
     before = snapshot(site)
 
@@ -315,7 +308,7 @@ def test_source_branch_index_and_work_tree_are_byte_for_byte_unchanged(site: Pat
 
 
 def test_published_site_is_the_work_tree_as_it_is(site: Path, remote: Path) -> None:
-    write_files(site, {"content/2024/draft.md": article("Uncommitted story", 7, "asia/japan", "storms")})
+    write_site(site, {"content/2024/draft.md": story("Uncommitted story", 7, "asia/japan", "storms")})
     assert publish(site) == 0
     assert "2024/03/07/uncommitted-story/index.html" in branch_files(remote)
 
@@ -332,7 +325,7 @@ def test_refuses_when_gh_pages_is_the_checked_out_branch(site: Path, remote: Pat
 
 def test_outside_a_git_repository_fails_clearly(tmp_path: Path, capsys) -> None:
     loose = tmp_path / "loose"
-    write_files(loose, {"site.toml": SITE_TOML, **ARTICLES})
+    write_site(loose, {"site.toml": SITE_TOML, **ARTICLES})
     assert publish(loose) == 1
     err = capsys.readouterr().err
     assert "is not inside a git repository" in err
@@ -455,7 +448,7 @@ def test_a_static_cname_in_another_encoding_is_reported_not_a_crash(site: Path, 
 
 
 def test_build_failure_publishes_nothing(site: Path, remote: Path, capsys) -> None:
-    write_files(site, {"content/2024/broken.md": "---\ntitle: [unclosed\n---\nBody\n"})
+    write_site(site, {"content/2024/broken.md": "---\ntitle: [unclosed\n---\nBody\n"})
     assert publish(site) == 1
     err = capsys.readouterr().err
     assert "broken.md:2:" in err
@@ -483,7 +476,7 @@ def test_diverged_local_branch_is_refused_with_the_fix(
     assert publish(site, "--no-push") == 0
     colleague = tmp_path / "colleague"
     git(tmp_path, "init", "--quiet", str(colleague))
-    write_files(colleague, {"index.html": "theirs"})
+    write_site(colleague, {"index.html": "theirs"})
     git(colleague, "add", ".")
     git(colleague, "commit", "--quiet", "-m", "Their site")
     git(colleague, "push", "--quiet", str(remote), "HEAD:refs/heads/gh-pages")
@@ -652,7 +645,7 @@ def test_published_tree_served_under_the_sub_path_has_no_broken_internal_link(
 
 def test_crawler_reports_a_link_that_ignores_the_sub_path(tmp_path: Path) -> None:
     root = tmp_path / "bad"
-    write_files(root, {"index.html": '<a href="/tags/">tags</a>', "tags/index.html": "<p>tags</p>"})
+    write_site(root, {"index.html": '<a href="/tags/">tags</a>', "tags/index.html": "<p>tags</p>"})
     with SubPathServer(root) as server:
         _, broken = crawl(server.origin, ["/archive/"])
     assert broken == [f"{server.origin}/archive/ -> {server.origin}/tags/ (404)"]

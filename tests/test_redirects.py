@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import article, build_errors, build_site, page, run_cli, write_site
+from support.cli import run_cli
+from support.site import article, build_errors, build_site, page, write_site
 from test_incremental import assert_same_as_cold, incremental_build, make_site, write
 
 BASE = 'title = "Archive"\nbase_url = "https://example.org/news/"\n'

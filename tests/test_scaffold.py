@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_site
 from lxml import html
+from support.cli import run_cli
+from support.site import write_site
 
 from generator.config import load_config
 from generator.scaffold import SETTINGS_TEMPLATE

@@ -12,10 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import GEN_CORPUS, article, build_site, page, write_site
+from support.clock import NOW
+from support.paths import GEN_CORPUS
+from support.site import article, build_site, page, write_site
 
 from generator.config import Config
-from generator.content.article import MAX_ARTICLE_BYTES, Article, Body
+from generator.content.model import Article, Body
+from generator.content.parse import MAX_ARTICLE_BYTES
 from generator.engine import render
 from generator.site import pages
 from generator.site.taxonomy import index
@@ -35,7 +38,7 @@ def synthetic(number: int) -> Article:
 
 def test_a_tag_with_50000_articles_paginates_completely_and_in_order(tmp_path: Path):
     config = Config(tmp_path, per_page=25)
-    site = index([synthetic(n) for n in range(COUNT)], config, now=datetime(2030, 1, 1, tzinfo=UTC))
+    site = index([synthetic(n) for n in range(COUNT)], config, now=NOW)
     tag_pages = [p for p in pages.plan(site) if p.kind == "tag"]
     assert len(tag_pages) == math.ceil(COUNT / 25)
     listed = [a.url for p in tag_pages for a in p.context["pagination"].articles]

@@ -13,8 +13,9 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from archive_site import ARTICLES, NOW, build_site, config_for, write_site
 from lxml import html
+from support.clock import NOW
+from support.wire_archive import ARTICLES, build_wire_archive, config_for, write_wire_archive
 
 from generator.cli import main
 from generator.engine.build import build
@@ -26,7 +27,7 @@ RAID = "2024/08/31/forces-raid-desert-hideouts/"
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("search"), search=True)
+    return build_wire_archive(tmp_path_factory.mktemp("search"), search=True)
 
 
 def test_pagefind_binary_comes_from_the_python_package() -> None:
@@ -78,7 +79,7 @@ def test_listing_pages_are_left_out_of_the_index(out: Path) -> None:
 
 
 def test_search_off_builds_no_index_no_search_page_and_no_link(tmp_path: Path) -> None:
-    out = build_site(tmp_path, settings="search = false\n", search=None)
+    out = build_wire_archive(tmp_path, settings="search = false\n", search=None)
     assert not (out / "pagefind").exists()
     assert not (out / "search").exists()
     assert "/archive/search/" not in (out / "index.html").read_text()
@@ -88,7 +89,7 @@ def test_search_off_builds_no_index_no_search_page_and_no_link(tmp_path: Path) -
 def test_failing_search_index_leaves_the_previous_output_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = config_for(write_site(tmp_path), search=True)
+    config = config_for(write_wire_archive(tmp_path), search=True)
     build(config, now=NOW)
     before = {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()}
     (config.content_dir / "2024" / "raid.md").write_text(
@@ -112,20 +113,20 @@ def test_failing_search_index_leaves_the_previous_output_untouched(
 def test_missing_pagefind_binary_says_how_to_fix_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
     with pytest.raises(DatelineError, match=r"pip install 'pagefind\[bin\]'.*search = false"):
-        build_site(tmp_path, search=True)
+        build_wire_archive(tmp_path, search=True)
 
 
 def test_article_cannot_take_the_search_page_url(tmp_path: Path) -> None:
     files = {"content/search.md": "---\ntitle: Search\ndate: 2024-01-01\n---\n\nx\n"}
     with pytest.raises(BuildFailed) as failed:
-        build_site(tmp_path, files, settings='[permalinks]\narticle = "/{slug}/"\n', search=True)
+        build_wire_archive(tmp_path, files, settings='[permalinks]\narticle = "/{slug}/"\n', search=True)
     assert [str(e) for e in failed.value.errors] == [
         f"{tmp_path / 'site' / 'content' / 'search.md'}:2: URL /search/ is also wanted by the search page"
     ]
 
 
 def test_no_search_flag_builds_without_the_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    site = write_site(tmp_path)
+    site = write_wire_archive(tmp_path)
     assert main(["build", "--site", str(site), "--no-search"]) == 0
     assert (site / "output" / "index.html").is_file()
     assert not (site / "output" / "pagefind").exists()
@@ -135,7 +136,7 @@ def test_failed_index_is_reported_in_one_line_without_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
-    assert main(["build", "--site", str(write_site(tmp_path))]) == 1
+    assert main(["build", "--site", str(write_wire_archive(tmp_path))]) == 1
     error = capsys.readouterr().err
     assert error == "dateline: building the search index failed: /bin/false exited with status 1\n"
     assert "Traceback" not in error
@@ -143,7 +144,7 @@ def test_failed_index_is_reported_in_one_line_without_traceback(
 
 
 def test_rebuilding_an_unchanged_archive_with_search_writes_nothing(tmp_path: Path) -> None:
-    config = config_for(write_site(tmp_path), search=True)
+    config = config_for(write_wire_archive(tmp_path), search=True)
     build(config, now=NOW)
     first = {p: p.read_bytes() for p in config.out_dir.rglob("*") if p.is_file()}
     for _ in range(3):  # Pagefind's own filter order changes from run to run
@@ -164,7 +165,7 @@ def _bundle_bytes(out: Path) -> dict[str, bytes]:
 
 
 def test_a_large_archive_is_indexed_in_shards_the_search_page_merges(tmp_path: Path) -> None:
-    config = config_for(write_site(tmp_path, _shard_sources(8)), search=True, search_shard_articles=2)
+    config = config_for(write_wire_archive(tmp_path, _shard_sources(8)), search=True, search_shard_articles=2)
     build(config, now=NOW)
     shards = sorted((config.out_dir / "pagefind").glob("shard-*"))
     assert len(shards) == 3  # 8 articles, 2 a shard: 4 shards, the first in /pagefind/ itself
@@ -186,7 +187,7 @@ def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
     counting.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{pagefind_executable()}" "$@"\n')
     counting.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
-    site = write_site(tmp_path, _shard_sources(8))
+    site = write_wire_archive(tmp_path, _shard_sources(8))
     config = config_for(site, search=True, search_shard_articles=1)
     build(config, now=NOW)
     shards = len(runs.read_text().split())
@@ -202,7 +203,7 @@ def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
 
 
 def test_the_search_page_follows_the_shards_when_an_article_moves(tmp_path: Path) -> None:
-    site = write_site(tmp_path, _shard_sources(3))
+    site = write_wire_archive(tmp_path, _shard_sources(3))
     config = config_for(site, search=True, search_shard_articles=1)
     build(config, now=NOW)
     old = [f"/2024/05/{n + 1:02}/story-number-{n}/" for n in range(3)]
@@ -224,7 +225,7 @@ def test_the_search_page_follows_the_shards_when_an_article_moves(tmp_path: Path
 
 
 def test_a_shard_size_below_one_is_a_settings_error_at_its_line(tmp_path: Path, capsys) -> None:
-    site = write_site(tmp_path, settings="search_shard_articles = 0\n")
+    site = write_wire_archive(tmp_path, settings="search_shard_articles = 0\n")
     assert main(["build", "--site", str(site)]) == 1
     assert "site.toml:4: 'search_shard_articles' must be at least 1" in capsys.readouterr().err
 
@@ -233,7 +234,7 @@ def test_an_interrupt_while_pagefind_runs_ends_it_at_once(tmp_path: Path) -> Non
     """Ctrl-C (and the preview's SIGTERM, which becomes the same) waited for every running
     Pagefind to finish: seconds on a large archive. A stand-in Pagefind holds the build
     inside indexing, deterministically."""
-    site = write_site(tmp_path, settings="search = true\n")
+    site = write_wire_archive(tmp_path, settings="search = true\n")
     started = tmp_path / "pagefind-started"
     slow = tmp_path / "pagefind"
     slow.write_text(f"#!/bin/sh\ntouch '{started}'\nexec sleep 60\n")

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from archive_site import build_site
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+from support.browser import serving
+from support.wire_archive import build_wire_archive
 
 expect.set_options(timeout=45_000)
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 ARTICLES = {
     "content/2024/talks.md": """\
@@ -95,37 +83,19 @@ HOSTILE_ARTICLES = {
 }
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep test output readable
-        pass
-
-
-@contextlib.contextmanager
-def serving(www: Path) -> Iterator[str]:
-    """``www`` served over HTTP; yields the URL of its /archive/ folder."""
-    handler = functools.partial(_QuietHandler, directory=str(www))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module", params=[1000, 1], ids=["one index", "an index in shards"])
 def archive_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
     """The built archive served at http://127.0.0.1:PORT/archive/, as if published there; its
     search index whole, or in shards merged by the search page."""
     root = tmp_path_factory.mktemp("browser")
     www = root / "www"
-    build_site(root, ARTICLES, search=True, search_shard_articles=request.param, output_dir=www / "archive")
+    build_wire_archive(
+        root, ARTICLES, search=True, search_shard_articles=request.param, output_dir=www / "archive"
+    )
     shards = list((www / "archive" / "pagefind").glob("shard-*/pagefind-entry.json"))
     assert len(shards) == (0 if request.param == 1000 else 2)  # and the first in /pagefind/
     with serving(www) as url:
-        yield url
+        yield url + "archive/"
 
 
 @pytest.fixture(scope="module")
@@ -133,19 +103,9 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An archive whose front matter carries markup in every name the search page shows."""
     root = tmp_path_factory.mktemp("hostile")
     www = root / "www"
-    build_site(root, HOSTILE_ARTICLES, search=True, output_dir=www / "archive")
+    build_wire_archive(root, HOSTILE_ARTICLES, search=True, output_dir=www / "archive")
     with serving(www) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        yield url + "archive/"
 
 
 @pytest.fixture

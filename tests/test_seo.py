@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from archive_site import build_site
 from lxml import html
+from support.wire_archive import build_wire_archive
 
 BASE = "https://news.example/archive/"
 RAID = "2024/08/31/forces-raid-desert-hideouts/"
@@ -15,7 +15,7 @@ RAID = "2024/08/31/forces-raid-desert-hideouts/"
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("seo"), settings='[extra]\ntwitter = "@wire"\n')
+    return build_wire_archive(tmp_path_factory.mktemp("seo"), settings='[extra]\ntwitter = "@wire"\n')
 
 
 def head_of(path: Path) -> html.HtmlElement:
@@ -66,7 +66,7 @@ def test_unsigned_article_is_credited_to_the_publication(out: Path) -> None:
 
 def test_json_ld_cannot_close_its_script_element(tmp_path: Path) -> None:
     files = {"content/a.md": '---\ntitle: "</script><script>alert(1)</script>"\ndate: 2024-01-01\n---\n\nx\n'}
-    out = build_site(tmp_path, files)
+    out = build_wire_archive(tmp_path, files)
     page = next(out.glob("2024/01/01/*/index.html")).read_text()
     assert "<script>alert(1)" not in page
     scripts = html.fromstring(page).xpath('//script[@type="application/ld+json"]')
@@ -99,7 +99,7 @@ def test_article_has_twitter_card_tags(out: Path) -> None:
 
 def test_article_image_becomes_a_large_preview(tmp_path: Path) -> None:
     files = {"content/a.md": "---\ntitle: Flood\ndate: 2024-01-01\nimage: /images/flood.jpg\n---\n\nx\n"}
-    out = build_site(tmp_path, files)
+    out = build_wire_archive(tmp_path, files)
     head = head_of(next(out.glob("2024/01/01/*/index.html")))
     assert meta(head, "og:image") == [BASE + "images/flood.jpg"]
     assert meta(head, "twitter:card") == ["summary_large_image"]
@@ -116,7 +116,7 @@ def test_article_image_becomes_a_large_preview(tmp_path: Path) -> None:
 )
 def test_article_image_on_another_host_keeps_its_url(tmp_path: Path, written: str, expected: str) -> None:
     files = {"content/a.md": f'---\ntitle: Flood\ndate: 2024-01-01\nimage: "{written}"\n---\n\nx\n'}
-    out = build_site(tmp_path, files)
+    out = build_wire_archive(tmp_path, files)
     page = next(out.glob("2024/01/01/*/index.html"))
     assert meta(head_of(page), "og:image") == [expected]
     scripts = head_of(page).xpath('//script[@type="application/ld+json"]')
@@ -124,7 +124,7 @@ def test_article_image_on_another_host_keeps_its_url(tmp_path: Path, written: st
 
 
 def test_site_image_on_another_host_keeps_its_url(tmp_path: Path) -> None:
-    out = build_site(tmp_path, settings='[extra]\nimage = "https://cdn.example.com/site.png"\n')
+    out = build_wire_archive(tmp_path, settings='[extra]\nimage = "https://cdn.example.com/site.png"\n')
     assert meta(head_of(out / "index.html"), "og:image") == ["https://cdn.example.com/site.png"]
 
 

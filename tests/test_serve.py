@@ -13,11 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GEN_CORPUS, REPO
-from serve_support import Served, article, next_message, page_settings, save
+from support.cli import generate_corpus
+from support.paths import THEME
+from support.serve import Served, next_message, page_settings, save
+from support.site import article
 from watchdog.events import FileModifiedEvent, FileMovedEvent
 
-from generator.preview.serve import Changes, Tracker, host_allowed, is_loopback, locate, stamp_of
+from generator.preview.server import host_allowed, is_loopback, locate
+from generator.preview.tracker import Tracker, stamp_of
+from generator.preview.watch import Changes
 
 ARTICLE = "/2024/08/31/floods/"
 
@@ -385,10 +389,7 @@ def _message(stream: _Stream) -> dict:
 
 def test_sigterm_stops_the_server_during_a_long_first_build(tmp_path: Path) -> None:
     corpus = tmp_path / "big"
-    subprocess.run(
-        [sys.executable, str(GEN_CORPUS), str(corpus / "content"), "600"],
-        check=True,
-    )
+    generate_corpus(corpus / "content", 600)
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--site", str(corpus), "--port", "0"],
         stdout=subprocess.PIPE,
@@ -419,7 +420,7 @@ def _processes_running(fragment: str) -> list[str]:
 
 def test_sigterm_stops_the_server_during_a_rebuild_in_worker_processes(tmp_path: Path) -> None:
     corpus = tmp_path / "big"
-    subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus / "content"), "600"], check=True)
+    generate_corpus(corpus / "content", 600)
     (corpus / "site.toml").write_text("search = false\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--site", str(corpus), "--port", "0"],
@@ -429,7 +430,7 @@ def test_sigterm_stops_the_server_during_a_rebuild_in_worker_processes(tmp_path:
     )
     assert process.stdout is not None
     assert "Serving" in process.stdout.readline() + process.stdout.readline()
-    theme = (REPO / "templates" / "base.html").read_text()
+    theme = (THEME / "base.html").read_text()
     (corpus / "templates").mkdir()
     (corpus / "templates" / "base.html").write_text(theme.replace("<main", "<b>Edited</b><main"))
     time.sleep(0.5)  # every page renders again, over worker processes

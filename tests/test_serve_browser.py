@@ -6,27 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-from serve_support import REPO, InProcess, Served, article, sample_site, save
+from playwright.sync_api import Browser, Page
+from support.paths import THEME
+from support.serve import InProcess, Served, sample_site, save
+from support.site import article
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTICLE = "/2024/08/31/floods/"
 WAIT = 15_000  # ms; a rebuild of this small site takes well under a second
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -163,7 +149,7 @@ def test_a_missing_page_tab_shows_the_page_once_it_exists(page: Page, served: Se
 
 def test_a_template_edit_reloads_the_open_page(page: Page, served: Served, site: Path) -> None:
     open_page(page, served, ARTICLE)
-    theme = Path(__file__).resolve().parent.parent / "templates" / "base.html"
+    theme = THEME / "base.html"
     base = site / "templates" / "base.html"
     save(base, theme.read_text().replace("Skip to content", "Jump to the story"))
     page.wait_for_function("() => document.body.innerHTML.includes('Jump to the story')", timeout=WAIT)
@@ -191,7 +177,7 @@ def test_a_template_failing_at_render_time_shows_its_file_and_line_over_the_last
     page: Page, served: Served, site: Path
 ) -> None:
     open_page(page, served, ARTICLE)
-    lines = (REPO / "templates" / "article.html").read_text().splitlines()
+    lines = (THEME / "article.html").read_text().splitlines()
     main = lines.index("{% block main %}")
     save(
         site / "templates" / "article.html",

@@ -18,17 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from serve_support import (
-    REPO,
-    InProcess,
-    Served,
-    article,
-    next_message,
-    page_settings,
-    sample_site,
-    save,
-    write_site,
-)
+from support.paths import THEME
+from support.serve import InProcess, Served, next_message, page_settings, sample_site, save
+from support.site import article, write_site
 
 from generator.config import load_config
 from generator.engine import build
@@ -185,7 +177,7 @@ def test_the_server_serves_and_reloads_after_many_tabs_closed(tmp_path: Path) ->
 def test_a_template_failing_at_render_time_is_reported_at_its_line(
     served: Served, site: Path, expression: str, message: str
 ) -> None:
-    lines = (REPO / "templates" / "article.html").read_text().splitlines()
+    lines = (THEME / "article.html").read_text().splitlines()
     main = lines.index("{% block main %}")
     broken = [*lines[: main + 1], expression, *lines[main + 1 :]]
     stream = _subscribe(served.port, json.loads(page_settings(served.get("/2024/08/31/floods/").text)))

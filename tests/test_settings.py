@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from conftest import article, build_site, run_cli, write_site
+from support.cli import run_cli
+from support.site import article, build_site, write_site
 
 from generator.config import load_config
 from generator.engine.build import build

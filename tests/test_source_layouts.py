@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import article, build_site, page, run_cli, write_site
+from support.cli import run_cli
+from support.site import article, build_site, files_of, page, write_site
 
 from generator.config import load_config
-from generator.content import article as content
 from generator.engine import build
 
 PHOTO = b"\x89PNG\r\n\x1a\n not really a picture, but bytes to compare"
-
-
-def output_files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def incremental_equals_cold(site: Path, tmp_path: Path, name: str) -> None:
@@ -25,7 +19,7 @@ def incremental_equals_cold(site: Path, tmp_path: Path, name: str) -> None:
     build_site(site)
     cold = tmp_path / f"cold-{name}"
     build.build(load_config(site, output_dir=cold), use_cache=False)
-    assert output_files(site / "output") == output_files(cold)
+    assert files_of(site / "output") == files_of(cold)
 
 
 # -- Jekyll's _posts/ and _drafts/ -------------------------------------------------------------
@@ -84,7 +78,8 @@ def test_drafts_folders_are_built_with_drafts(tmp_path: Path):
 
 def test_an_article_in_a_drafts_folder_is_a_draft(tmp_path: Path):
     write_site(tmp_path, {"content/news/_drafts/next-week.md": article("Next week", draft="false")})
-    [draft] = content.load(load_config(tmp_path, drafts=True)).articles
+    site, _, _ = build.prepare(load_config(tmp_path, drafts=True), None, build.no_progress)
+    [draft] = site.articles
     assert draft.draft
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, build_site, run_cli, write_site
+from support.cli import run_cli
+from support.site import article, build_site, write_site
 
 from generator.check import check
 from generator.config import load_config

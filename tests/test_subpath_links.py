@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import lxml.html
+from support.site import build_site, page, write_site
 
 from generator.check import check
 from generator.config import load_config
-from generator.engine.build import build
 
 LINKING = """---
 title: Links
@@ -23,17 +23,14 @@ see ![the map](/images/map.svg), <a href="/regions/">raw HTML</a>, [a section](#
 """
 
 
-def build_site(root: Path, base_url: str) -> lxml.html.HtmlElement:
-    (root / "content").mkdir(parents=True)
-    (root / "content" / "links.md").write_text(LINKING)
-    (root / "content" / "port.md").write_text(
-        "---\ntitle: Port\ndate: 2024-03-01T08:00:00+00:00\nslug: port\n---\nThe port.\n"
+def linking_page(root: Path, base_url: str) -> lxml.html.HtmlElement:
+    """The LINKING article's page, built beside the port story it links to under ``base_url``."""
+    port = "---\ntitle: Port\ndate: 2024-03-01T08:00:00+00:00\nslug: port\n---\nThe port.\n"
+    write_site(
+        root, {"content/links.md": LINKING, "content/port.md": port, "static/images/map.svg": "<svg/>"}
     )
-    (root / "static" / "images").mkdir(parents=True)
-    (root / "static" / "images" / "map.svg").write_text("<svg/>")
-    build(load_config(root, base_url=base_url))
-    page = root / "output" / "2024" / "03" / "01" / "links" / "index.html"
-    return lxml.html.fromstring(page.read_bytes())
+    build_site(root, base_url=base_url)
+    return page(root, "/2024/03/01/links/")
 
 
 def body_links(page: lxml.html.HtmlElement) -> list[str]:
@@ -41,7 +38,7 @@ def body_links(page: lxml.html.HtmlElement) -> list[str]:
 
 
 def test_root_relative_article_links_get_the_base_path(tmp_path: Path) -> None:
-    links = body_links(build_site(tmp_path, "https://example.github.io/archive/"))
+    links = body_links(linking_page(tmp_path, "https://example.github.io/archive/"))
     assert "/archive/2024/03/01/port/" in links
     assert "/archive/tags/#p" in links
     assert "/archive/images/map.svg" in links
@@ -49,23 +46,23 @@ def test_root_relative_article_links_get_the_base_path(tmp_path: Path) -> None:
 
 
 def test_other_links_in_articles_are_left_alone(tmp_path: Path) -> None:
-    links = body_links(build_site(tmp_path, "https://example.github.io/archive/"))
+    links = body_links(linking_page(tmp_path, "https://example.github.io/archive/"))
     assert {"#top", "https://example.com/x", "//cdn.example.com/a.js", "../"} <= set(links)
 
 
 def test_code_samples_and_titles_are_not_rewritten(tmp_path: Path) -> None:
-    page = build_site(tmp_path, "https://example.github.io/archive/")
+    page = linking_page(tmp_path, "https://example.github.io/archive/")
     assert '<a href="/in-code/">' in page.xpath("string(//pre)")
     assert page.xpath("//a[@title]/@title") == ["with src=/x"]
 
 
 def test_links_are_unchanged_on_a_site_at_the_domain_root(tmp_path: Path) -> None:
-    links = body_links(build_site(tmp_path, "https://news.example.com/"))
+    links = body_links(linking_page(tmp_path, "https://news.example.com/"))
     assert {"/2024/03/01/port/", "/images/map.svg", "/regions/"} <= set(links)
 
 
 def test_check_finds_no_broken_link_under_a_sub_path(tmp_path: Path) -> None:
-    build_site(tmp_path, "https://example.github.io/archive/")
+    linking_page(tmp_path, "https://example.github.io/archive/")
     links = tmp_path / "content" / "links.md"  # check reads code samples as links; drop them
     links.write_text(LINKING.split("    <a")[0])
     report = check(load_config(tmp_path, base_url="https://example.github.io/archive/"))

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import article, build_site, page, write_site
 from lxml import html
+from support.site import article, build_site, page, write_site
 
 SVG = ""  # lxml.html parses inline SVG as plain elements, without a namespace
 

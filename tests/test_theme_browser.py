@@ -3,14 +3,11 @@ kind, in light and in dark mode; pages fit a phone, keyboard focus shows, print 
 
 from __future__ import annotations
 
-import sys
-
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-from theme_support import CHROMIUM_ARGS, NODE_MODULES, REPO, build_archive
-
-sys.path.insert(0, str(REPO / "scripts"))
-from static_server import serving  # noqa: E402
+from playwright.sync_api import Browser
+from support.browser import serving
+from support.paths import NODE_MODULES
+from support.theme_archive import build_theme_archive
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 KINDS = [
@@ -23,17 +20,9 @@ BLOCKING = ("serious", "critical")
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory):
     site = tmp_path_factory.mktemp("axe")
-    kinds = build_archive(site)
+    kinds = build_theme_archive(site)
     with serving(site / "output") as base:
         yield base, kinds
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def axe_violations(browser: Browser, url: str, scheme: str) -> list[dict]:

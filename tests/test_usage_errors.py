@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import article, run_cli, write_site
+from support.cli import run_cli
+from support.site import article, write_site
 
 GOOD = {"content/good.md": article("Good article")}
 

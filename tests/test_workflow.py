@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import article, build_site, write_site
+from support.site import article, build_site, files_of, write_site
 
 from generator import __version__
 from generator.cli import main
@@ -339,7 +339,3 @@ def test_a_ci_run_on_the_restored_cache_renders_only_what_an_edit_changed(tmp_pa
 
     assert report.rendered == local_report.rendered < report.pages
     assert files_of(workspace / "_site") == files_of(cold / "_site")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

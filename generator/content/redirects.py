@@ -17,13 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from generator.content.model import Alias, Article
 from generator.errors import ContentError
-
-if TYPE_CHECKING:
-    from generator.content.article import Article
 
 #: Keys whose values are old URLs of the article: Hugo's and Zola's, then Jekyll's.
 ALIAS_KEYS = ("aliases", "redirect_from")
@@ -37,13 +34,6 @@ MAX_SEGMENT_BYTES = 255
 #: The date of a file that only redirects and gives none: it is never listed or shown, so
 #: its date only has to let it count as published.
 UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class Alias(NamedTuple):
-    """An old URL of an article, as a site path, and the front-matter line that names it."""
-
-    url: str  # "/old/story/" or "/old/story.html"
-    line: int
 
 
 class LeftOut(ValueError):

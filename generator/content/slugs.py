@@ -1,4 +1,4 @@
-"""Slugs, display names and the one place where a URL becomes a file path."""
+"""Slugs and display names: how a name written in front matter becomes a URL segment."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 MAX_SLUG_CHARS = 80
 # File names are limited in bytes (255 on ext4, APFS, NTFS), and one character of UTF-8 takes
@@ -66,19 +65,3 @@ def date_segments(*parts: int) -> tuple[str, ...]:
     write them: the year in four digits, the others in two. ``(1, 1, 1)`` -> ``("0001",
     "01", "01")``."""
     return tuple(f"{part:04d}" if position == 0 else f"{part:02d}" for position, part in enumerate(parts))
-
-
-def output_path(root: Path, url: str) -> Path:
-    """The file a site URL is written to, guaranteed to lie inside ``root``.
-
-    ``/a/b/`` -> ``root/a/b/index.html``; ``/feed.xml`` -> ``root/feed.xml``.
-    """
-    parts = [part for part in url.split("/") if part]
-    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
-        raise ValueError(f"unsafe URL {url!r}")
-    if url.endswith("/"):
-        parts.append("index.html")
-    path = root.joinpath(*parts)
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise ValueError(f"URL {url!r} leads outside the output folder")
-    return path

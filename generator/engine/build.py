@@ -7,11 +7,11 @@ the whole of a build that finds nothing changed, which stops before needing them
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +20,16 @@ from typing import TYPE_CHECKING, Any
 from generator.config import Config, theme_dir
 from generator.content import sources
 from generator.engine import cache
-from generator.engine.output import Staging, WriteReport, build_lock, check_output_dir, relative_path, stage
+from generator.engine.memory import Memory, Session
+from generator.engine.output import Staging, WriteReport, build_lock, check_output_dir, stage
+from generator.engine.state import State, inputs, next_due, templates_digest
 from generator.errors import BuildFailed, ContentError
+from generator.urls import relative_path
 
 if TYPE_CHECKING:
     import jinja2
 
-    from generator.content import article as content
+    from generator.content.model import Article
     from generator.engine import incremental
     from generator.site import pages, taxonomy
 
@@ -53,11 +56,12 @@ def prepare(
     config: Config, now: datetime | None, progress: Progress
 ) -> tuple[taxonomy.Site, list[pages.Page], tuple[ContentError, ...]]:
     """Load, index and plan; raises BuildFailed with every content error."""
-    from generator.content import article as content
+    from generator.content.load import ArticleCache, load_articles
     from generator.site import taxonomy
 
     found = sources.find(config)
-    loaded = content.load(config, progress("Reading", len(found.articles)))
+    articles = ArticleCache(config, enabled=False)  # not closed: pages read bodies from it later
+    loaded = load_articles(config, found.articles, articles, 1, progress("Reading", len(found.articles)))
     if loaded.errors:
         raise BuildFailed(loaded.errors)
     site = taxonomy.index(loaded.articles, config, now)
@@ -82,7 +86,7 @@ def published_files(
 
 def _notes(
     found: sources.Sources,
-    loaded: tuple[content.Article, ...],
+    loaded: tuple[Article, ...],
     site: taxonomy.Site,
     clashes: tuple[ContentError, ...],
 ) -> tuple[ContentError, ...]:
@@ -94,11 +98,10 @@ def _notes(
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
     """Every page: HTML pages, the search page, then feeds, sitemap and robots.txt; raises
     BuildFailed when two want one URL."""
-    from generator.site import feeds, pages, search
+    from generator.site import conflicts, kinds
 
-    plan = pages.plan(site) + search.plan(site)
-    plan += feeds.plan(site, plan)
-    pages.check_urls(plan, site.config)
+    plan = kinds.plan(site)
+    conflicts.check_urls(plan, site.config)
     return plan
 
 
@@ -110,7 +113,7 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     reindex_search: bool = True,
-    session: incremental.Session | None = None,
+    session: Session | None = None,
 ) -> Report:
     """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched.
 
@@ -126,144 +129,168 @@ def build(
     started = time.perf_counter()
     check_output_dir(config)
     with build_lock(config.cache_dir):
-        return _build(config, now, progress, jobs, use_cache, reindex_search, session, started)
+        memory = Memory(config, use_cache, session)
+        return _build(config, now or datetime.now(UTC), progress, jobs, memory, reindex_search, started)
 
 
 def _build(
     config: Config,
-    now: datetime | None,
+    now: datetime,
     progress: Progress,
     jobs: int | None,
-    use_cache: bool,
+    memory: Memory,
     reindex_search: bool,
-    session: incremental.Session | None,
     started: float,
 ) -> Report:
     started_ns = time.time_ns()
-    now = now or datetime.now(UTC)
     found = sources.find(config)
-    paths, statics, skipped = list(found.articles), found.statics, found.skipped
-    state = sources.load_state(config) if use_cache else None
-    seen = sources.inputs(config, paths, found.stamped())
-    if state is not None and sources.unchanged(state, seen, now, config.out_dir):
-        warnings = skipped + cache.errors_from(state.warnings)
-        seconds = time.perf_counter() - started
-        return Report(state.articles, state.pages, 0, 0, seconds, warnings, unread=found.unread)
+    seen = inputs(config, found.articles, found.stamped())
+    if (last := memory.unchanged_since(seen, now)) is not None:
+        warnings = found.skipped + cache.errors_from(last.warnings)
+        return Report(
+            last.articles, last.pages, 0, 0, time.perf_counter() - started, warnings, unread=found.unread
+        )
 
-    from generator.engine import incremental, parallel
+    from generator.content.load import load_articles
+    from generator.engine import parallel
     from generator.site import taxonomy
 
     jobs = jobs or parallel.default_jobs()
-    warm = session if use_cache else None
-    # Loading, indexing and planning make hundreds of thousands of objects that live to the
-    # end of the build and hold no cycles: the cyclic collector, left on, would walk them
-    # again and again. It resumes for rendering, with them set aside (gc.freeze), which also
-    # keeps forked workers from touching, and so copying, the parent's memory.
-    gc.disable()
-    articles = None
-    try:
-        articles = warm.article_cache(config) if warm else incremental.ArticleCache(config, enabled=use_cache)
-        loaded = incremental.load_articles(config, paths, articles, jobs, progress("Reading", len(paths)))
+    with _collector_paused(), contextlib.closing(memory.article_cache()) as articles:
+        loaded = load_articles(
+            config, found.articles, articles, jobs, progress("Reading", len(found.articles))
+        )
         articles.save()  # parsed articles are worth keeping even when the build fails below
         if loaded.errors:
             raise BuildFailed(loaded.errors)
-        related = (
-            (warm.related_memo(config) if warm else incremental.load_related(config)) if use_cache else None
-        )
-        site = taxonomy.index(loaded.articles, config, now, related_memo=related)
+        site = taxonomy.index(loaded.articles, config, now, related_memo=memory.related())
         plan = plan_site(site)
         statics, clashes = published_files(found, site, plan)
-        notes = _notes(found, loaded.articles, site, clashes)
-        custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != theme_dir().resolve()
-        templates = sources.templates_digest(config)
-        fingerprints = incremental.Fingerprints(site, templates, loaded.digests)
-        last = None
-        if state is not None:
-            last = warm.marks if warm and warm.marks else incremental.load_marks(config)
-        marks = fingerprints.marks(plan, last)
-        env = _environment(config, templates, use_cache, warm, note_reads=custom)
-        changed: set[str] | None = _changed(marks.fingerprints, last.fingerprints if last else {})
-        if custom:  # templates of the site's own may show more than the fingerprints cover
-            reading = fingerprints.reading_pages(plan, last)
-            changed = None if reading is None else changed | reading
-        gc.freeze()
-        gc.enable()
-        written, rendered, reads, shards = _write(
-            config, plan, changed, site, env, state, statics, jobs, progress, reindex_search
-        )
-        if custom:
-            kept = {} if changed is None or last is None else last.reads
-            urls = {page.url for page in plan}
-            marks = replace(marks, reads={url: r for url, r in {**kept, **reads}.items() if url in urls})
-    finally:
-        gc.unfreeze()  # a long-running preview frees what its next build no longer uses
-        gc.enable()
-        if articles is not None:
-            articles.close()
-    if use_cache:
-        due = sources.next_due(loaded.articles, now)
-        incremental.save_related(config, related)
-        incremental.save_marks(config, marks)
-        if warm:
-            warm.marks = marks
-        sources.save_state(
-            config,
-            sources.State(
-                seen.stamp(started_ns),
-                started_ns,
-                due,
-                len(site.articles),
-                len(plan),
-                cache.plain_errors(loaded.warnings + site.warnings + notes),
-                written.outputs,
-                shards,
-            ),
-        )
+        warnings = loaded.warnings + site.warnings + _notes(found, loaded.articles, site, clashes)
+        todo = _todo(config, site, plan, loaded.digests, memory)
+        _resume_collector()
+        written = _write(config, plan, todo, site, memory.state, statics, jobs, progress, reindex_search)
+    state = State(
+        seen.stamp(started_ns),
+        started_ns,
+        next_due(loaded.articles, now),
+        len(site.articles),
+        len(plan),
+        cache.plain_errors(warnings),
+        written.report.outputs,
+        written.shards,
+    )
+    memory.remember(state, todo.marks_after(written.reads, plan))
     return Report(
         articles=len(site.articles),
         pages=len(plan),
-        written=written.written,
-        removed=written.removed,
+        written=written.report.written,
+        removed=written.report.removed,
         seconds=time.perf_counter() - started,
-        warnings=skipped + loaded.warnings + site.warnings + notes,
-        rendered=rendered,
+        warnings=found.skipped + warnings,
+        rendered=written.rendered,
         unread=found.unread,
     )
 
 
-def _changed(fingerprints: dict[str, str], last: dict[str, str]) -> set[str]:
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading, indexing and planning make hundreds of thousands of objects that live to the
+    end of the build and hold no cycles: the cyclic collector, left on, would walk them again
+    and again. It resumes for rendering, with them set aside (``freeze``), which also keeps
+    forked workers from touching, and so copying, the parent's memory."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # a long-running preview frees what its next build no longer uses
+        gc.enable()
+
+
+def _resume_collector() -> None:
+    """Set what exists now aside from the collector and resume it (see ``_collector_paused``)."""
+    gc.freeze()
+    gc.enable()
+
+
+@dataclass(frozen=True)
+class _Todo:
+    """Which pages to render: those whose fingerprint changed (``changed``; None: every page),
+    with the environment to render them in."""
+
+    changed: set[str] | None
+    marks: incremental.Marks
+    last: incremental.Marks | None
+    env: jinja2.Environment
+    custom: bool  # templates of the site's own, whose pages' reads are noted
+
+    def marks_after(self, reads: dict[str, tuple[int, ...]], plan: list[pages.Page]) -> incremental.Marks:
+        """The marks to keep: with what each page of the site's own templates read, noted
+        now for the pages rendered and kept from the last build for the others."""
+        if not self.custom:
+            return self.marks
+        kept = {} if self.changed is None or self.last is None else self.last.reads
+        urls = {page.url for page in plan}
+        return replace(self.marks, reads={url: r for url, r in {**kept, **reads}.items() if url in urls})
+
+
+def _todo(
+    config: Config, site: taxonomy.Site, plan: list[pages.Page], digests: Mapping[str, str], memory: Memory
+) -> _Todo:
+    from generator.engine import incremental
+
+    custom = config.templates_dir.is_dir() and config.templates_dir.resolve() != theme_dir().resolve()
+    templates = templates_digest(config)
+    fingerprints = incremental.Fingerprints(site, templates, digests)
+    last = memory.last_marks()
+    marks = fingerprints.marks(plan, last)
+    changed: set[str] | None = _changed(marks.fingerprints, last.fingerprints if last else {})
+    if custom:  # templates of the site's own may show more than the fingerprints cover
+        reading = fingerprints.reading_pages(plan, last)
+        changed = None if reading is None else changed | reading
+    return _Todo(changed, marks, last, memory.environment(templates, note_reads=custom), custom)
+
+
+def _changed(fingerprints: Mapping[str, str], last: Mapping[str, str]) -> set[str]:
     """The URLs of the pages whose fingerprint is not the last build's."""
     return {url for url, mark in fingerprints.items() if last.get(url) != mark}
+
+
+@dataclass(frozen=True)
+class _Written:
+    report: WriteReport
+    rendered: int  # pages rendered, whether or not their bytes changed
+    reads: dict[str, tuple[int, ...]]  # what each page read, when the environment notes it
+    shards: tuple[str, ...]  # what the search index's shards were made from
 
 
 def _write(
     config: Config,
     plan: list[pages.Page],
-    changed: set[str] | None,
+    todo: _Todo,
     site: taxonomy.Site,
-    env: jinja2.Environment,
-    state: sources.State | None,
+    state: State | None,
     statics: dict[str, Path],
     jobs: int,
     progress: Progress,
     reindex_search: bool,
-) -> tuple[WriteReport, int, dict[str, tuple[int, ...]], tuple[str, ...]]:
-    """Render the ``changed`` pages (None: every page) and those missing from the output,
-    copy the static files into a staging folder, index the search where it needs it, then
-    move what changed into the output (see output.py). Returns what was written, how many
-    pages were rendered, what each of them read when ``env`` notes it, and what the search
-    index's shards were made from."""
+) -> _Written:
+    """Render the pages ``todo`` names and those missing from the output, copy the static
+    files into a staging folder, index the search where it needs it, then move what changed
+    into the output (see output.py)."""
     from generator.site import search
+    from generator.site.pages import Kind
 
     staging = Staging(config.out_dir)
     out = f"{config.out_dir}{os.sep}"
     try:
-        todo = []
+        changed, rendering = todo.changed, []
         for page in plan:
             relative = staging.claim(page.url)
             if changed is None or page.url in changed or not os.path.isfile(out + relative):
-                todo.append(page)
-        staged, reads = render_pages(todo, site, env, staging, jobs, progress("Rendering", len(todo)))
+                rendering.append(page)
+        tick = progress("Rendering", len(rendering))
+        staged, reads = render_pages(rendering, site, todo.env, staging, jobs, tick)
         for target in staged:
             staging.staged(target)
         for url, source in statics.items():
@@ -274,44 +301,13 @@ def _write(
             for relative in bundle:
                 staging.keep("/" + relative)
         elif config.search:  # indexes the staged pages, so a failure leaves the output as it was
-            urls = [page.url for page in plan if page.kind == "article"]
+            urls = [page.url for page in plan if page.kind == Kind.ARTICLE]
             previous = None if state is None else (state.outputs, state.search_shards)
             shards = search.index(staging, urls, config.search_shard_articles, set(staged), previous, jobs)
     except BaseException:
         staging.discard()
         raise
-    return staging.commit(), len(todo), reads, shards
-
-
-def _environment(
-    config: Config, templates: str, use_cache: bool, session: incremental.Session | None, note_reads: bool
-) -> jinja2.Environment:
-    """The template environment: the session's while the settings and templates are the same,
-    with compiled templates kept in the cache folder between builds.
-
-    Compiled templates are kept per settings: Jinja folds filters applied to constants
-    (``{{ '/feed.xml' | url }}``) into the compiled code, so a template compiled under one
-    base URL must not be used under another."""
-    from generator.engine import render
-
-    made_for = cache.digest(repr(config), templates, note_reads)
-    if session is not None and session.environment is not None and session.environment[0] == made_for:
-        return session.environment[1]
-    bytecode_dir = None
-    if use_cache:
-        compiled = config.cache_dir / "templates"
-        bytecode_dir = compiled / cache.digest(cache.code_version(), repr(config))
-        if compiled.is_dir():  # compiled under other settings: of no further use
-            for path in compiled.iterdir():
-                if path.is_dir() and path != bytecode_dir:
-                    shutil.rmtree(path, ignore_errors=True)
-                elif path.is_file():
-                    path.unlink(missing_ok=True)
-        bytecode_dir.mkdir(parents=True, exist_ok=True)
-    env = render.environment(config, bytecode_dir, note_reads)
-    if session is not None:
-        session.environment = made_for, env
-    return env
+    return _Written(staging.commit(), len(rendering), reads, shards)
 
 
 def render_pages(
@@ -331,7 +327,9 @@ def render_pages(
     reading = isinstance(env, render.ReadingEnvironment)
     position = {a.url: i for i, a in enumerate(site.articles)} if reading else {}
 
-    def render_chunk(chunk: list[pages.Page]) -> tuple[list[str], list[tuple[Path, int, str]], list[Any]]:
+    def render_chunk(
+        chunk: list[pages.Page],
+    ) -> tuple[list[str], list[tuple[Path, int, str, str | None]], list[Any]]:
         staged, errors, read = [], [], []
         for page in chunk:
             try:
@@ -341,7 +339,7 @@ def render_pages(
                 else:
                     data = render.render(page, env, site)
             except ContentError as error:
-                errors.append((error.path, error.line, error.message))
+                errors.append((error.path, error.line, error.message, error.page))
                 continue
             relative = relative_path(page.url)  # refuses a URL that would lead outside the output
             if stage(out_dir, staging_dir, relative, data):
@@ -354,9 +352,8 @@ def render_pages(
     for chunk, (staged, failures, read) in parallel.run(render_chunk, todo, jobs):
         all_staged += staged
         reads.update(read)
-        for path, line, message in failures:  # one broken template fails many pages
-            key = (str(path), line, message.split(" (while")[0])
-            errors.setdefault(key, ContentError(path, line, message))
+        for path, line, message, page in failures:  # one broken template fails many pages
+            errors.setdefault((str(path), line, message), ContentError(path, line, message, page))
         for _ in chunk:
             tick()
     if errors:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from generator.config import Config, theme_dir
 from generator.errors import DatelineError
+from generator.urls import relative_path
 
 #: Marks a folder as Dateline's and lists the files Dateline wrote into it, which are the
 #: only ones a build may replace or remove: not a CNAME or a .git/ of the user's.
@@ -357,20 +358,6 @@ class _Folders:
         os.mkdir(path)
         journal.made_folder(folder)
         self.known[folder] = True
-
-
-def relative_path(url: str) -> str:
-    """The file for a site URL relative to the output folder, the way ``output_path`` maps
-    it (``/a/b/`` -> ``a/b/index.html``), without touching the disk."""
-    if url[:1] == "/" and "/." not in url and "//" not in url and "\\" not in url and "\0" not in url:
-        # No "." or ".." segment, no empty one: the common case, asked for every page.
-        return url[1:] + "index.html" if url.endswith("/") else url[1:]
-    parts = [part for part in url.split("/") if part]
-    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
-        raise ValueError(f"unsafe URL {url!r}")
-    if url.endswith("/"):
-        parts.append("index.html")
-    return "/".join(parts)
 
 
 def stage(out_dir: Path, staging_dir: Path, relative: str, data: bytes) -> bool:

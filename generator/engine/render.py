@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from generator.config import Config, template_dirs
 from generator.content import sources
-from generator.content.article import Article
+from generator.content.model import Article
 from generator.errors import ContentError
-from generator.site import timeline
+from generator.site import kinds, timeline
+from generator.site.feeds import json_feed_text
 from generator.site.pages import Page
+from generator.site.search import filters
+from generator.site.seo import news_article
 from generator.site.taxonomy import MONTHS, Site
+from generator.urls import absolute_url, site_url
 
 
 class TemplateLoader(jinja2.FileSystemLoader):
@@ -95,13 +97,9 @@ def environment(
     env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat()
     # The archive timeline is computed in Python (generator/timeline.py), not in Jinja.
-    env.globals["timeline"] = lambda site, year=None: Markup(
-        timeline.chart(site.periods, year, lambda path: site_url(config, path))
+    env.globals["timeline"] = lambda overview, year=None: Markup(
+        timeline.chart(overview.periods, year, lambda path: site_url(config, path))
     )
-    # Imported here: these modules build on this one's URL helpers.
-    from generator.site.feeds import json_feed_text
-    from generator.site.search import filters
-    from generator.site.seo import news_article
 
     def reading(function: Any) -> Any:
         if not isinstance(env, ReadingEnvironment):
@@ -114,17 +112,13 @@ def environment(
         return read
 
     env.globals.update(
+        index=kinds.index_urls(config),
         card=_Cards(env),
         news_article=reading(news_article),
         search_filters=reading(filters),
         json_feed=lambda feed, url: Markup(json_feed_text(feed, url)),
     )
     return env
-
-
-# Paths that need neither parsing nor percent-encoding: most of them, and a sitemap or feed
-# makes tens of thousands of links.
-_PLAIN_PATH = re.compile(r"/[A-Za-z0-9/._~-]*")
 
 
 class _Cards:
@@ -162,28 +156,6 @@ class _Cards:
             self.env.reads = page_reads
 
 
-def site_url(config: Config, path: str) -> str:
-    """A root-relative link under the base URL's path, percent-encoded: ``/tags/é/`` ->
-    ``/archive/tags/%C3%A9/``. Absolute URLs pass through."""
-    if _PLAIN_PATH.fullmatch(path) and not path.startswith("//"):
-        return config.base_path + path[1:]
-    if urlsplit(path).scheme or path.startswith("//"):
-        return path
-    return quote(config.base_path + path.lstrip("/"), safe="/#?=&%:@!$'()*+,;~-._")
-
-
-def absolute_url(config: Config, path: str) -> str:
-    """A site path as an absolute URL under the base URL: ``/a/`` ->
-    ``https://example.org/archive/a/``. A URL written absolute (an ``image:`` on a CDN) is
-    kept as written, and a protocol-relative one (``//cdn.example.com/p.jpg``) takes the
-    base URL's scheme, as a page served from there would read it."""
-    if path.startswith("//"):
-        return f"{urlsplit(config.base_url).scheme}:{path}"
-    if not path.startswith("/") and urlsplit(path).scheme:
-        return path
-    return config.origin + site_url(config, path)
-
-
 def format_date(value: date | datetime, style: str = "long") -> str:
     """``long``: 31 August 2024; ``short``: 31 Aug 2024; ``month``: August 2024."""
     month = MONTHS[value.month - 1]
@@ -198,7 +170,8 @@ def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:
     """One page to bytes; a template problem is reported at its template file and line."""
     try:
         template = env.get_template(page.template)
-        return template.render(page=page, site=site, config=site.config, **page.context).encode()
+        values = {"page": page, "site": site, "config": site.config, **kinds.shared(site), **page.context}
+        return template.render(values).encode()
     except jinja2.TemplateError as error:
         raise _template_error(error, page) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as error:
@@ -232,4 +205,4 @@ def _template_error(error: Exception, page: Page) -> ContentError:
         message = "RecursionError: templates include, extend or call one another without end"
     else:
         message = f"{type(error).__name__}: {error}"
-    return ContentError(path, line, f"{message} (while rendering {page.url})")
+    return ContentError(path, line, message, page.url)

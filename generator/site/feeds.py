@@ -21,17 +21,15 @@ from urllib.parse import urljoin
 
 from generator import __version__
 from generator.config import Config
-from generator.content.article import Article
-from generator.content.sources import NEWS_WINDOW
-from generator.engine.render import absolute_url
-from generator.site.pages import Page
+from generator.content.model import Article
+from generator.engine.state import NEWS_WINDOW
+from generator.site.pages import Kind, Page
 from generator.site.taxonomy import Site, is_published
+from generator.urls import absolute_url
 
 FEED_FILE = "feed.xml"
 #: The sitemap protocol's limit per file; past it /sitemap.xml becomes a sitemap index.
 SITEMAP_MAX_URLS = 50_000
-#: Pages that are not content: kept out of the sitemap (a redirect names its target instead).
-UNLISTED_KINDS = frozenset({"not-found", "search", "redirect"})
 NEWS_SITEMAP_URL = "/news-sitemap.xml"
 #: Google's limit per news sitemap: the newest articles are kept.
 NEWS_SITEMAP_MAX_URLS = 1_000
@@ -123,30 +121,27 @@ def feed_url(listing_url: str) -> str:
     return listing_url + FEED_FILE
 
 
-def plan(site: Site, html_pages: Sequence[Page], sitemap_max_urls: int = SITEMAP_MAX_URLS) -> list[Page]:
-    """Atom feeds for the site, every tag and every region, the JSON Feed, the sitemap and
-    robots.txt; ``html_pages`` are the pages the sitemap lists."""
+def plan(
+    site: Site, listed: Sequence[Page], with_feeds: Sequence[Page], sitemap_max_urls: int = SITEMAP_MAX_URLS
+) -> list[Page]:
+    """An Atom feed beside each of the listing pages ``with_feeds`` (the home page first: its
+    feed is the site's, also as the JSON Feed), the sitemap of the ``listed`` pages, the news
+    sitemap and robots.txt."""
     config = site.config
     entries = _Entries(site)
     feeds: list[Page] = []
-
     limit = config.feed_limit
-
-    def atom(listing_url: str, title: str, articles: Sequence[Article]) -> Feed:
+    for listing in with_feeds:
+        articles = _listing(site, listing)
         chosen = tuple(articles[:limit] if limit > 0 else articles)
-        feed = _feed(config, feed_url(listing_url), listing_url, title, chosen, entries.entry)
-        feeds.append(Page(feed_url(listing_url), "atom.xml", "feed", title, {"feed": feed}))
-        return feed
-
-    site_feed = atom("/", config.title, site.articles)
-    for term in site.tags.values():
-        atom(term.url, f"{term.name} · {config.title}", term.articles)
-    for region in site.regions.values():
-        atom(region.url, f"{region.name} · {config.title}", region.articles)
-    feeds.append(Page("/feed.json", "feed.json", "feed", config.title, {"feed": site_feed}))
-    feeds += sitemap(site, html_pages, sitemap_max_urls, others=(NEWS_SITEMAP_URL,))
+        title = config.title if listing.kind == Kind.HOME else f"{listing.title} · {config.title}"
+        feed = _feed(config, feed_url(listing.url), listing.url, title, chosen, entries.entry)
+        feeds.append(Page(feed_url(listing.url), "atom.xml", Kind.FEED, title, {"feed": feed}))
+    if feeds:
+        feeds.append(Page("/feed.json", "feed.json", Kind.FEED, config.title, feeds[0].context))
+    feeds += sitemap(site, listed, sitemap_max_urls, others=(NEWS_SITEMAP_URL,))
     feeds.append(news_sitemap(site))
-    feeds.append(Page("/robots.txt", "robots.txt", "robots", "robots.txt"))
+    feeds.append(Page("/robots.txt", "robots.txt", Kind.ROBOTS, "robots.txt"))
     return feeds
 
 
@@ -162,7 +157,7 @@ def news_sitemap(site: Site) -> Page:
         if is_published(article, now):
             news.append(article)
     found = NewsSitemap(clean(config.title), news_language(config.language), tuple(news), config)
-    return Page(NEWS_SITEMAP_URL, "news-sitemap.xml", "news-sitemap", "News sitemap", {"news": found})
+    return Page(NEWS_SITEMAP_URL, "news-sitemap.xml", Kind.NEWS_SITEMAP, "News sitemap", {"news": found})
 
 
 def news_language(language: str) -> str:
@@ -303,7 +298,7 @@ class _LastModified:
         self.instants = {a.url: (a.updated or a.date).astimezone(UTC) for a in site.articles}
 
     def __call__(self, page: Page) -> datetime:
-        if page.kind == "article":
+        if page.kind == Kind.ARTICLE:
             article = page.context["article"]
             return article.updated or article.date
         pagination = page.context.get("pagination")
@@ -350,26 +345,25 @@ class SitemapIndex:
 
 
 def sitemap(
-    site: Site, html_pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS, others: tuple[str, ...] = ()
+    site: Site, pages: Sequence[Page], max_urls: int = SITEMAP_MAX_URLS, others: tuple[str, ...] = ()
 ) -> list[Page]:
     """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
     index of ``/sitemap-1.xml``, ``/sitemap-2.xml``... and of the sitemaps at ``others``."""
-    # An article may be a file (``[permalinks] article = "/:year/:title.html"``).
-    listed = tuple(
-        p for p in html_pages if p.kind not in UNLISTED_KINDS and (p.url.endswith("/") or p.kind == "article")
-    )
+    listed = tuple(pages)
     if len(listed) <= max_urls:
-        return [Page("/sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", {"entries": Sitemap(site, listed)})]
+        return [
+            Page("/sitemap.xml", "sitemap.xml", Kind.SITEMAP, "Sitemap", {"entries": Sitemap(site, listed)})
+        ]
     parts = [
         (f"/sitemap-{n}.xml", Sitemap(site, listed[i : i + max_urls]))
         for n, i in enumerate(range(0, len(listed), max_urls), 1)
     ]
     pages = [
-        Page(url, "sitemap.xml", "sitemap", f"Sitemap {n}", {"entries": part})
+        Page(url, "sitemap.xml", Kind.SITEMAP, f"Sitemap {n}", {"entries": part})
         for n, (url, part) in enumerate(parts, 1)
     ]
     index = MappingProxyType({"sitemaps": SitemapIndex(tuple(parts), others)})
-    return [Page("/sitemap.xml", "sitemap-index.xml", "sitemap", "Sitemap index", index), *pages]
+    return [Page("/sitemap.xml", "sitemap-index.xml", Kind.SITEMAP, "Sitemap index", index), *pages]
 
 
 def _listing(site: Site, page: Page) -> Sequence[Article]:

@@ -1,19 +1,14 @@
-"""The page plan: every URL the site will have, what renders it, and with which data."""
+"""The plan's vocabulary: a page (its URL, kind, template and what it shows) and a listing's pages."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from generator.config import Config
-from generator.content.article import Article
-from generator.engine.output import relative_path
-from generator.errors import BuildFailed, ContentError
-from generator.site.taxonomy import Site
+from generator.content.model import Article
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +33,36 @@ class Pagination:
         return self.urls[self.number] if self.number < self.count else None
 
 
+class Kind(StrEnum):
+    """What a page is. Each kind is declared once, in site/kinds.py; templates compare
+    ``page.kind`` with these values ("tag") and the theme styles ``kind-tag``."""
+
+    HOME = "home"
+    ARTICLE = "article"
+    TAGS = "tags"
+    TAG = "tag"
+    AUTHORS = "authors"
+    AUTHOR = "author"
+    REGIONS = "regions"
+    REGION = "region"
+    ARCHIVE = "archive"
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+    REDIRECT = "redirect"
+    NOT_FOUND = "not-found"
+    SEARCH = "search"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    NEWS_SITEMAP = "news-sitemap"
+    ROBOTS = "robots"
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     url: str
     template: str
-    kind: str  # home, article, tag, tags, author, authors, region, regions, year, month, day,
-    #            archive, not-found, redirect
+    kind: Kind
     title: str
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -53,7 +72,7 @@ def page_url(first: str, number: int) -> str:
 
 
 def paginate(
-    first_url: str, kind: str, title: str, articles: Sequence[Article], per_page: int, **context: Any
+    first_url: str, kind: Kind, title: str, articles: Sequence[Article], per_page: int, **context: Any
 ) -> list[Page]:
     """A listing split into pages of ``per_page``; an empty listing still gets its first page."""
     count = max(1, -(-len(articles) // per_page))
@@ -66,188 +85,3 @@ def paginate(
         values = MappingProxyType({**context, "pagination": pagination})
         pages.append(Page(urls[number - 1], "list.html", kind, page_title, values))
     return pages
-
-
-def plan(site: Site) -> list[Page]:
-    """Every HTML page of the site (``check_urls`` tells whether their URLs are usable)."""
-    config = site.config
-    per_page = config.per_page
-    pages: list[Page] = paginate("/", "home", config.title, site.articles, per_page)
-    for article in site.articles:
-        pages.append(Page(article.url, "article.html", "article", article.title, {"article": article}))
-    pages.append(Page("/tags/", "terms.html", "tags", "Tags", {"terms": tuple(site.tags.values())}))
-    for term in site.tags.values():
-        pages += paginate(term.url, "tag", term.name, term.articles, per_page, term=term)
-    if site.authors:
-        authors = tuple(site.authors.values())
-        pages.append(Page("/authors/", "terms.html", "authors", "Authors", {"terms": authors}))
-    for term in site.authors.values():
-        pages += paginate(term.url, "author", term.name, term.articles, per_page, term=term)
-    pages.append(Page("/regions/", "regions.html", "regions", "Regions"))
-    for region in site.regions.values():
-        pages += paginate(region.url, "region", region.name, region.articles, per_page, region=region)
-    pages.append(Page("/archive/", "archive.html", "archive", "Archive"))
-    for period in site.periods.values():
-        kind = ("year", "month", "day")[len(period.parts) - 1]
-        pages += paginate(period.url, kind, period.name, period.articles, per_page, period=period)
-    for redirect in site.redirects:
-        pages.append(Page(redirect.url, "redirect.html", "redirect", "Moved", {"redirect": redirect}))
-    pages.append(Page("/404.html", "404.html", "not-found", "Page not found"))
-    return pages
-
-
-def check_urls(pages: list[Page], config: Config) -> None:
-    """Raise BuildFailed naming, at the file and line that made it, every page whose URL is
-    taken twice or unsafe, or whose file would need another page's file as its folder.
-    ``config`` tells which front-matter keys hold tags, regions and authors."""
-    keys = _NameKeys.of(config)
-    first: dict[str, Page] = {}
-    claims: dict[str, list[Page]] = defaultdict(list)  # only the URLs wanted twice, or unsafe
-    files: dict[str, Page] = {}  # each page by its file in the output folder
-    for page in pages:
-        if (taken := first.setdefault(page.url, page)) is not page:
-            if page.url not in claims:
-                claims[page.url].append(taken)
-            claims[page.url].append(page)
-        elif (relative := _relative(page.url)) is None:
-            claims[page.url].append(page)
-        else:
-            files[relative] = page
-    errors = _folder_conflicts(files, keys)
-    for url, claimants in claims.items():
-        if _relative(url) is None:
-            for page in claimants:
-                if page.kind in ("article", "redirect") and (maker := _maker(page, keys)) is not None:
-                    errors.append(maker.error(f"URL {url} would lead outside the output folder"))
-        if len(claimants) < 2:
-            continue
-        for page in claimants:
-            if (maker := _maker(page, keys)) is None:
-                continue
-            others = ", ".join(_describe(p) for p in claimants if p is not page)
-            errors.append(maker.error(f"URL {url} is also wanted by {others}"))
-        if not any(_maker(page, keys) for page in claimants):  # a safety net: each kind has one
-            described = ", ".join(_describe(p) for p in claimants)
-            errors.append(ContentError(Path(url), 1, f"URL {url} is wanted by {described}"))
-    if errors:
-        raise BuildFailed(errors)
-
-
-def _relative(url: str) -> str | None:
-    """The file ``url`` maps to in the output folder, or None when it would lead outside."""
-    try:
-        return relative_path(url)
-    except ValueError:
-        return None
-
-
-def _folder_conflicts(files: Mapping[str, Page], keys: _NameKeys) -> list[ContentError]:
-    """Pages that cannot both be written, as one needs a folder where the other is a file: an
-    old URL ``/feed.xml`` (written as ``feed.xml/index.html``) beside the feed itself."""
-    folders: set[str] = set()
-    for relative in files:
-        folder = relative.rpartition("/")[0]
-        while folder and folder not in folders:  # each folder walked up from once
-            folders.add(folder)
-            folder = folder.rpartition("/")[0]
-    errors = []
-    for folder in sorted(folders & files.keys()):
-        other = files[folder]
-        inside = [page for relative, page in files.items() if relative.startswith(folder + "/")]
-        for page in inside:
-            for one, two in ((page, other), (other, page)):
-                if (maker := _maker(one, keys)) is not None:
-                    message = f"URL {one.url} cannot be written beside {two.url} of {_describe(two)}"
-                    errors.append(maker.error(f"{message}: '{folder}' would be both a file and a folder"))
-            if _maker(page, keys) is None and _maker(other, keys) is None:  # a safety net
-                message = f"URL {page.url} of {_describe(page)} needs '{folder}', the file of {other.url}"
-                errors.append(ContentError(Path(page.url), 1, f"{message}, as a folder"))
-    return errors
-
-
-def _at(article: Article, message: str) -> ContentError:
-    line = article.lines.get("slug") or article.lines.get("title") or 1
-    return ContentError(Path(article.source), line, message)
-
-
-@dataclass(frozen=True)
-class _NameKeys:
-    """The front-matter keys that give each kind of name, for the line that made its page."""
-
-    by_kind: Mapping[str, tuple[str, ...]]
-
-    @classmethod
-    def of(cls, config: Config) -> _NameKeys:
-        dates = ("date", "publishDate")
-        return cls(
-            {
-                "tag": config.tag_keys,
-                "author": config.author_keys,
-                "region": config.region_keys,
-                "year": dates,
-                "month": dates,
-                "day": dates,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class _Maker:
-    """The file whose front matter made a page, at the line that did, and the name it made it
-    for (none for an article's own page)."""
-
-    source: str
-    line: int
-    name: str | None = None
-    others: int = 0  # more articles that name it
-
-    def error(self, message: str) -> ContentError:
-        if self.name is not None:
-            plural = "s" * (self.others != 1)
-            also = f" (here and in {self.others} other article{plural})" if self.others else ""
-            message = f"{self.name}{also} makes a page: {message}"
-        return ContentError(Path(self.source), self.line, message)
-
-
-def _maker(page: Page, keys: _NameKeys) -> _Maker | None:
-    """Who made ``page``: an article for its own page; for a redirect, the file and line that
-    ask for it; for the first page of a tag, author, region or date listing, the first (by file
-    name) of the articles that name it, at the line that does. Later pages of a listing and the
-    site's own pages are made by no one file."""
-    if page.kind == "article":
-        article = page.context["article"]
-        return _Maker(article.source, _at(article, "").line)
-    if page.kind == "redirect":
-        redirect = page.context["redirect"]
-        return _Maker(redirect.source, redirect.line)
-    pagination = page.context.get("pagination")
-    listed = _listed(page)
-    if listed is None or pagination is None or pagination.number > 1 or not listed[1]:
-        return None
-    name, articles = listed
-    article = min(articles, key=lambda a: a.source)
-    line = next((article.lines[key] for key in keys.by_kind.get(page.kind, ()) if key in article.lines), 1)
-    return _Maker(article.source, line, f"{page.kind} '{name}'", len(articles) - 1)
-
-
-def _listed(page: Page) -> tuple[str, tuple[Article, ...]] | None:
-    """What a listing page lists: its name as written (a region's path) and its articles."""
-    if (region := page.context.get("region")) is not None:
-        return region.path, region.articles
-    for key in ("term", "period"):
-        if (found := page.context.get(key)) is not None:
-            return found.name, found.articles
-    return None
-
-
-def _describe(page: Page) -> str:
-    if page.kind == "article":
-        return page.context["article"].source
-    if page.kind == "redirect":
-        redirect = page.context["redirect"]
-        return f"the redirect on line {redirect.line} of {redirect.source}"
-    listed, pagination = _listed(page), page.context.get("pagination")
-    if listed is None:
-        return f"the {page.kind} page"
-    number = f"page {pagination.number} of " if pagination is not None and pagination.number > 1 else ""
-    return f"{number}the {page.kind} '{listed[0]}'"

@@ -26,13 +26,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator.content.article import Article
-from generator.content.slugs import output_path
+from generator.content.model import Article
 from generator.engine import cache
-from generator.engine.output import Staging, relative_path
+from generator.engine.output import Staging
 from generator.errors import DatelineError
-from generator.site.pages import Page
+from generator.site.pages import Kind, Page
 from generator.site.taxonomy import Site
+from generator.urls import output_path, relative_path
 
 BUNDLE_URL = "/pagefind/"
 SEARCH_URL = "/search/"
@@ -41,10 +41,8 @@ REGION_SEPARATOR = " › "
 
 def plan(site: Site) -> list[Page]:
     """The search page, when search is on, with the bundle of each shard it merges."""
-    if not site.config.search:
-        return []
     return [
-        Page(SEARCH_URL, "search.html", "search", "Search", MappingProxyType({"shards": shard_urls(site)}))
+        Page(SEARCH_URL, "search.html", Kind.SEARCH, "Search", MappingProxyType({"shards": shard_urls(site)}))
     ]
 
 

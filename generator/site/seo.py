@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.content.article import Article
-from generator.engine.render import absolute_url
+from generator.content.model import Article
 from generator.site.taxonomy import Region, Site
+from generator.urls import absolute_url
 
 
 def news_article(article: Article, site: Site) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import SETTINGS_FILE, Config
-from generator.content.article import Article
+from generator.content.model import Article
 from generator.content.redirects import Redirect
 from generator.content.redirects import collect as collect_redirects
 from generator.content.slugs import date_segments, display_name, name_key, slugify
@@ -83,6 +83,19 @@ class Period:
         return f"{self.parts[2]} {month} {self.parts[0]}"
 
 
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The archive as a whole, as every page may show it: how many articles, over which days,
+    its years and months (the timeline) and its top-level regions."""
+
+    count: int
+    first_day: date | None
+    last_day: date | None
+    periods: Mapping[tuple[int, ...], Period]  # years and months, newest first
+    years: tuple[Period, ...]
+    top_regions: tuple[Region, ...]
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything the pages are planned from. Articles are newest first throughout."""
@@ -132,6 +145,21 @@ class Site:
 
     def years(self) -> tuple[Period, ...]:
         return self._years
+
+    @cached_property
+    def overview(self) -> Overview:
+        articles = self.articles
+        return Overview(
+            len(articles),
+            articles[-1].day if articles else None,
+            articles[0].day if articles else None,
+            MappingProxyType({parts: p for parts, p in self.periods.items() if len(parts) < 3}),
+            self._years,
+            tuple(region for region in self.regions.values() if region.parent is None),
+        )
+
+    def subregions(self, region: Region) -> tuple[Region, ...]:
+        return tuple(self.regions[path] for path in region.children)
 
     @cached_property  # the footer of every page shows them
     def _years(self) -> tuple[Period, ...]:

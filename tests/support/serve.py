@@ -13,29 +13,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import pytest
 
 from generator.config import load_config
 from generator.engine import build
-from generator.preview.serve import Hub, Preview, listen
+from generator.preview.hub import Hub
+from generator.preview.server import Preview, listen
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def article(title: str, date: str, body: str, **fields: str) -> str:
-    lines = [f"title: {title}", f"date: {date}"] + [f"{key}: {value}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
-
-
-def write_site(root: Path, files: Mapping[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from .paths import REPO, THEME
+from .site import article, write_site
 
 
 def save(path: Path, text: str) -> None:
@@ -46,6 +33,7 @@ def save(path: Path, text: str) -> None:
 
 
 def sample_site(root: Path, base_url: str = "http://example.com/") -> Path:
+    """Two articles (the first long enough to scroll), static files and the theme's stylesheet."""
     long_body = "\n\n".join(f"Paragraph {n} of the flood report." for n in range(120))
     return write_site(
         root,
@@ -63,7 +51,7 @@ def sample_site(root: Path, base_url: str = "http://example.com/") -> Path:
             ),
             "static/data.json": '{"ok": true}\n',
             "static/pixel.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
-            "templates/static/style.css": (REPO / "templates" / "static" / "style.css").read_text("utf-8"),
+            "templates/static/style.css": (THEME / "static" / "style.css").read_text("utf-8"),
         },
     )
 
@@ -180,18 +168,6 @@ class InProcess:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(timeout=5)
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return sample_site(tmp_path / "site")
-
-
-@pytest.fixture
-def served(site: Path) -> Iterator[Served]:
-    server = Served(site)
-    yield server
-    server.stop()
 
 
 def page_settings(page: str) -> str:

@@ -1,15 +1,20 @@
-"""Small archives written into a temporary folder, for the feeds, SEO and search tests."""
+"""A small archive of three articles under one base URL, written into a temporary folder, for
+the feeds, SEO and search tests."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from textwrap import dedent
 
 from generator.config import Config, load_config
 from generator.engine.build import build
 
-NOW = datetime(2025, 1, 1, tzinfo=UTC)
+from .clock import NOW
+from .site import write_site
+
+SETTINGS = (
+    'title = "Wire Archive"\ndescription = "News by region"\nbase_url = "https://news.example/archive/"\n'
+)
 
 ARTICLES = {
     "content/2024/raid.md": """\
@@ -52,18 +57,11 @@ ARTICLES = {
 }
 
 
-def write_site(root: Path, files: dict[str, str] | None = None, settings: str = "") -> Path:
-    """A site folder holding ``files`` (default: three articles) and ``site.toml``."""
-    site = root / "site"
-    for name, text in (ARTICLES if files is None else files).items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text), encoding="utf-8")
-    base = (
-        'title = "Wire Archive"\ndescription = "News by region"\nbase_url = "https://news.example/archive/"\n'
-    )
-    (site / "site.toml").write_text(base + dedent(settings), encoding="utf-8")
-    return site
+def write_wire_archive(root: Path, files: dict[str, str] | None = None, settings: str = "") -> Path:
+    """The site folder ``root/site``: ``files`` (default: ARTICLES) and the archive's settings
+    followed by ``settings``, all dedented."""
+    written = {name: dedent(text) for name, text in (ARTICLES if files is None else files).items()}
+    return write_site(root / "site", {**written, "site.toml": SETTINGS + dedent(settings)})
 
 
 def config_for(site: Path, **overrides) -> Config:
@@ -71,8 +69,10 @@ def config_for(site: Path, **overrides) -> Config:
     return load_config(site, **overrides)
 
 
-def build_site(root: Path, files: dict[str, str] | None = None, settings: str = "", **overrides) -> Path:
-    """Build a site and return its output folder."""
-    config = config_for(write_site(root, files, settings), **overrides)
+def build_wire_archive(
+    root: Path, files: dict[str, str] | None = None, settings: str = "", **overrides
+) -> Path:
+    """Build the archive ``write_wire_archive`` writes; returns its output folder."""
+    config = config_for(write_wire_archive(root, files, settings), **overrides)
     build(config, now=NOW)
     return config.out_dir

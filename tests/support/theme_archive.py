@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import NOW, REPO, article, build_site, generate_corpus, write_site
-
 from generator.config import load_config
 from generator.engine.build import prepare
 
-NODE_MODULES = REPO / "node_modules"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]  # fmt: skip
+from .cli import generate_corpus
+from .clock import NOW
+from .site import article, build_site, write_site
 
 SPECIAL = {
     "content/2024/corrected.md": article(
@@ -49,7 +45,7 @@ SPECIAL = {
 }
 
 
-def build_archive(site: Path, count: int = 50) -> dict[str, str]:
+def build_theme_archive(site: Path, count: int = 50) -> dict[str, str]:
     """Build ``count`` generated articles plus SPECIAL into ``site``; returns, for every page
     kind, the URL of its first page (the article kind gets the corrected article)."""
     generate_corpus(site / "content", count)
