@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic synthetic news-archive corpus (standard library only).
 
-    python3 gen_corpus.py OUT_DIR N [--seed S] [--flavor plain|hugo|pelican|eleventy]
+    python3 gen_corpus.py OUT_DIR N [--seed S] [--flavor plain|hugo|pelican|eleventy] [--stories K]
 
 Writes N Markdown news articles spread over 2005-2024. Every article has a
 title, an ISO 8601 date with a UTC offset, 1-5 tags (Zipf over ~300), one
@@ -11,7 +11,9 @@ of prose in paragraphs, 1-3 `##` subheadings and, sometimes, a list, a
 blockquote, a link and emphasis.
 
 Article i depends only on (seed, i), so a corpus of N articles is a prefix of
-any larger one with the same seed. The flavor changes only the front-matter
+any larger one with the same seed. --stories K adds K running stories after
+them: each 3-8 more articles a few days apart, in one region and on one tag,
+whose front matter names the story (`story: airstrikes-in-anbar`). The flavor changes only the front-matter
 syntax and the file layout, so each tool builds the same articles natively:
 
   plain     OUT/YYYY/SLUG.md               YAML (the Dateline schema)
@@ -469,10 +471,11 @@ class Vocabulary:
         self.author_weights = zipf_cum_weights(len(self.authors), 0.8)
 
 
-def make_article(vocab, seed, index):
+def make_article(vocab, seed, index, region=None, topic=None, local=None):
+    """Article ``index``; a story's articles give their region, first tag and local time."""
     rng = random.Random(f"{seed}:article:{index}")
-    region = rng.choices(vocab.regions, cum_weights=vocab.region_weights)[0]
-    tags = []
+    region = region or rng.choices(vocab.regions, cum_weights=vocab.region_weights)[0]
+    tags = [topic] if topic else []
     for _ in range(rng.randint(1, 5)):
         tag = rng.choices(vocab.tags, cum_weights=vocab.tag_weights)[0]
         if tag not in tags:
@@ -480,7 +483,7 @@ def make_article(vocab, seed, index):
     continent = region.split("/")[0]
     offset = dt.timedelta(hours=rng.choice(OFFSETS[continent]))
     start = dt.datetime(2005, 1, 1)
-    local = start + dt.timedelta(seconds=rng.randrange(20 * 365 * 86400) // 60 * 60)
+    local = local or start + dt.timedelta(seconds=rng.randrange(20 * 365 * 86400) // 60 * 60)
     date = local.replace(tzinfo=dt.timezone(offset))
 
     place = label(region)
@@ -501,8 +504,8 @@ def make_article(vocab, seed, index):
         "adj": lambda: rng.choice(ADJS),
         "landmark": lambda: rng.choice(PLACES),
         "person": lambda: person(rng),
-        "topic": lambda: label(rng.choice(tags)).lower(),
-        "Topic": lambda: label(rng.choice(tags)),
+        "topic": lambda: label(topic or rng.choice(tags)).lower(),
+        "Topic": lambda: label(topic or rng.choice(tags)),
         "n": lambda: rng.randint(2, 90),
         "m": lambda: rng.randint(3, 40),
         "pct": lambda: rng.randint(3, 70),
@@ -560,6 +563,21 @@ def make_article(vocab, seed, index):
     }
 
 
+def make_story(vocab, seed, number):
+    """Running story ``number``: its articles, oldest first, each naming the story."""
+    rng = random.Random(f"{seed}:story:{number}")
+    region = rng.choices(vocab.regions, cum_weights=vocab.region_weights)[0]
+    topic = rng.choices(vocab.tags, cum_weights=vocab.tag_weights)[0]
+    story = f"{topic}-in-{slugify(label(region))}"
+    local = dt.datetime(2005, 1, 1) + dt.timedelta(days=rng.randrange(20 * 365 - 60))
+    articles = []
+    for part in range(rng.randint(3, 8)):
+        local += dt.timedelta(days=rng.randint(1, 6), minutes=rng.randrange(-600, 600))
+        article = make_article(vocab, seed, f"story:{number}:{part}", region, topic, local)
+        articles.append({**article, "story": story})
+    return articles
+
+
 def render(article, flavor):
     a, q = article, lambda v: json.dumps(v, ensure_ascii=False)  # JSON strings are YAML
     date = a["date"].isoformat()
@@ -572,7 +590,7 @@ def render(article, flavor):
             f"Author: {a['author']}",
             f"Summary: {a['summary']}",
             f"Slug: {a['slug']}",
-        ]
+        ] + ([f"Story: {a['story']}"] if "story" in a else [])
         return "\n".join(head) + "\n\n" + a["body"]
     head = [f"title: {q(a['title'])}", f"date: {date}", f"tags: {q(a['tags'])}"]
     if flavor == "hugo":  # taxonomies; Hugo nests "a/b" terms, so /regions/a/ includes a/b
@@ -584,6 +602,8 @@ def render(article, flavor):
     else:
         head.append(f"region: {q(a['region'])}")
     head += [f"author: {q(a['author'])}", f"summary: {q(a['summary'])}", f"slug: {q(a['slug'])}"]
+    if "story" in a:
+        head.append(f"story: {q(a['story'])}")
     return "---\n" + "\n".join(head) + "\n---\n\n" + a["body"]
 
 
@@ -596,12 +616,14 @@ def main():
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", default="1")
     parser.add_argument("--flavor", choices=sorted(LAYOUT), default="plain")
+    parser.add_argument("--stories", type=int, default=0, help="running stories to add")
     args = parser.parse_args()
     vocab = Vocabulary(args.seed)
     root = args.out_dir / LAYOUT[args.flavor]
     slugs = set()
-    for index in range(args.n):
-        article = make_article(vocab, args.seed, index)
+    articles = (make_article(vocab, args.seed, index) for index in range(args.n))
+    stories = (article for number in range(args.stories) for article in make_story(vocab, args.seed, number))
+    for article in itertools.chain(articles, stories):
         base = slug = slugify(article["title"])
         for suffix in itertools.count(2):
             if slug not in slugs:

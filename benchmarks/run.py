@@ -13,8 +13,9 @@ peak memory is the largest resident set of any one process of the build (as
 ``/usr/bin/time -v`` reports it). The table also shows the load average seen.
 
 Measured: cold build (no output, no caches), no-change rebuild, one-article edit (a
-sentence added to one article's body), template edit (a comment added to the base
-template, which changes every page). Figures are printed, never asserted.
+sentence added to one article's body), article added (a new article, the newest, in a tag
+and a region many others are in), template edit (a comment added to the base template,
+which changes every page). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -171,11 +172,33 @@ def bench(
         assert target is not None
         append(target, f"\nA sentence added in edit {number}.\n")
 
+    def article_added(name: str, number: int) -> None:
+        """A new article, the newest of the archive, in a tag, a region and a month it shares."""
+        day = f"2025-01-{number + 1:02d}"
+        fields = f'title: "Added {number}"\ndate: {day}T12:00:00+00:00\ntags: ["elections"]\n'
+        if name == "dateline":
+            fields += 'region: "middle-east/iraq"\nauthor: "Staff"\n'
+            path = site / "content" / "2025" / f"added-{number}.md"
+        else:
+            assert peer is not None
+            fields += 'regions: ["middle-east", "middle-east/iraq"]\nyears: ["2025"]\nmonths: ["2025/01"]\n'
+            path = peer / "content" / "articles" / "2025" / f"added-{number}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{fields}slug: added-{number}\n---\n\nA new article, number {number}.\n")
+
+    def remove_added() -> None:  # the archives are kept between runs: leave them as generated
+        shutil.rmtree(site / "content" / "2025", ignore_errors=True)
+        if peer is not None:
+            shutil.rmtree(peer / "content" / "articles" / "2025", ignore_errors=True)
+
+    remove_added()
     run("cold build", lambda name, number: clean(name))
     time.sleep(2.1)  # let the newest file age past Dateline's racy-timestamp window
     run("no change")
     run("one-article edit", article_edit)
+    run("article added", article_added)
     run("template edit", template_edit)
+    remove_added()
     if peer is not None and base_peer is not None:  # leave the peer's template as generated
         shutil.copy(BENCH / "peers" / "hugo" / "layouts" / "baseof.html", base_peer)
     return results

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.config import Config
+from generator.config import SETTINGS_FILE, Config
 from generator.content import sources
 from generator.engine import render
 from generator.engine.build import Progress, Report, no_progress, prepare, published_files
@@ -82,12 +82,16 @@ def _internal_target(href: str, page_url: str, base: str) -> str | None:
 
 
 def _broken_link(site: taxonomy.Site, url: str, href: str, target: str) -> ContentError:
-    article = next((a for a in site.articles if a.url == url), None)
+    article = next((a for a in (*site.articles, *site.pages) if a.url == url), None)
     if article is not None and href in article.body_html:
         text = Path(article.source).read_text(encoding="utf-8-sig", errors="replace")
         raw = href.split("#")[0]
         line = next((n for n, row in enumerate(text.splitlines(), 1) if raw in row), 1)
         return ContentError(Path(article.source), line, f"broken link to {href}")
+    link = next((link for link in site.config.menu if link.url == target), None)
+    if link is not None:  # on every page: reported once, where it is written
+        message = f"[[menu]] '{link.label}' links to a missing page {link.url}"
+        return ContentError(site.config.site_dir / SETTINGS_FILE, link.line, message)
     redirect = next((r for r in site.redirects if r.url == url), None)
     if redirect is not None:  # its target is written in front matter, not in a template
         return ContentError(

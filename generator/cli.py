@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from generator import __version__
 from generator.config import base_url_problem, load_config
+from generator.content.dates import parse_date, parse_text
 from generator.content.sources import describe_unread
 from generator.engine.build import build
 from generator.errors import BuildFailed, DatelineError
@@ -81,6 +85,14 @@ def _base_url(text: str) -> str:
     return text
 
 
+def _date(text: str) -> datetime:
+    """A date as front matter takes one; naive until the site's time zone is known."""
+    try:
+        return parse_text(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}' is no date: {error}") from None
+
+
 def _folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("the folder name is empty")
@@ -99,8 +111,20 @@ def _git_value(check: Callable[[str], str]) -> Callable[[str], str]:
     return parse
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, naming the command meant when one is mistyped (``dateline buidl``)."""
+
+    commands: tuple[str, ...] = ()
+
+    def error(self, message: str) -> NoReturn:
+        mistyped = re.search(r"invalid choice: (?P<quote>'?)(?P<value>.*?)(?P=quote) \(choose from", message)
+        if mistyped and (close := difflib.get_close_matches(mistyped["value"], self.commands, n=1)):
+            message = f"{message}; did you mean '{close[0]}'?"
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dateline",
         description="Build a static news archive from Markdown articles.",
         epilog="Exit status: 0 success, 1 content or build errors, 2 usage errors.",
@@ -131,6 +155,13 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--no-cache", action="store_true", help="ignore .dateline-cache/ and build everything from scratch"
     )
+    build_cmd.add_argument(
+        "--changed-file",
+        type=_folder,
+        metavar="PATH",
+        help="append changed=true or changed=false to PATH: whether the build wrote or removed any "
+        'output file (--changed-file "$GITHUB_OUTPUT" makes it a GitHub Actions step output)',
+    )
 
     check_cmd = commands.add_parser(
         "check",
@@ -149,6 +180,17 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("title", help='the headline, e.g. "Floods close the port"')
     new_cmd.add_argument("--region", default="", help="region path, e.g. middle-east/iraq/anbar")
     new_cmd.add_argument("--tags", default="", help="comma-separated tags, e.g. floods,ports")
+    new_cmd.add_argument("--author", default="", help='the byline; several comma-separated, e.g. "Ana Ruiz"')
+    new_cmd.add_argument("--summary", default="", help="the standfirst shown under the headline")
+    new_cmd.add_argument(
+        "--date",
+        type=_date,
+        help="its date instead of now, e.g. 2024-08-31 or 2024-08-31T09:30+03:00 (in the site's time "
+        "zone unless an offset is given); a future date schedules it",
+    )
+    new_cmd.add_argument(
+        "--draft", action="store_true", help="mark it a draft: left out of builds but `--drafts` ones"
+    )
     _site_options(new_cmd)
 
     init_cmd = commands.add_parser(
@@ -226,7 +268,34 @@ def _parser() -> argparse.ArgumentParser:
         help="shell command that installs Dateline on the runner "
         "(default: pip install -r requirements.txt, else pip install .)",
     )
+    workflow_cmd.add_argument(
+        "--every",
+        type=_integer,
+        default=15,
+        metavar="MINUTES",
+        help="also run every MINUTES (5 to 60; 0: never), publishing embargoed articles once they "
+        "come due; a scheduled run deploys only when the build changed the site (default: 15)",
+    )
     workflow_cmd.add_argument("--force", action="store_true", help="replace a workflow that differs")
+
+    # -- theme: start a template of the site's own from the theme's (generator/theming.py) ------
+    theme_cmd = commands.add_parser(
+        "theme",
+        help="copy a file of the default theme into templates/ to change it",
+        description="Work with the default theme. A template in the site's templates/ replaces "
+        'the theme\'s of that name; one that starts {% extends "theme/article.html" %} changes '
+        "only the blocks it writes.",
+    )
+    theme_commands = theme_cmd.add_subparsers(dest="theme_command", required=True, metavar="COMMAND")
+    copy_cmd = theme_commands.add_parser(
+        "copy",
+        help="copy one theme file into the site's templates/",
+        description="Copy FILE of the default theme (article.html, _footer.html, static/style.css) "
+        "into the site's templates/, where it overrides the theme's; never overwrites a file. "
+        "An unknown FILE lists the theme's files.",
+    )
+    copy_cmd.add_argument("file", metavar="FILE", help="a theme file, e.g. article.html or static/style.css")
+    _site_options(copy_cmd)
 
     # --- serve: live-reload preview (generator/preview/) ---
     serve_cmd = commands.add_parser(
@@ -247,6 +316,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--drafts", action="store_true", help="include drafts and future articles")
     # --- end serve ---
+    parser.commands = tuple(commands.choices)
     return parser
 
 
@@ -257,6 +327,20 @@ def _summary(verb: str, report: Report) -> str:
     )
     unread = describe_unread(report.unread)  # nothing under content/ is passed over unsaid
     return summary if unread is None else f"{summary}\n{unread}"
+
+
+def _next_scheduled(source: str, due: datetime, config: Config) -> str:
+    """When the next scheduled article is published: a build after then publishes it."""
+    local = due.astimezone(config.tz)
+    minutes = max(0, int((due - datetime.now(UTC)).total_seconds()) // 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    parts = (
+        [f"{days} d"] * bool(days)
+        + [f"{hours} h"] * bool(hours)
+        + [f"{mins} min"] * (not days and bool(mins))
+    )
+    wait = " ".join(parts) if minutes else "under a minute"
+    return f"Next scheduled article: {source} at {local:%Y-%m-%d %H:%M} {local.tzname()} (in {wait})"
 
 
 def _with_size_warnings(config: Config, report: Report) -> Report:
@@ -286,7 +370,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             config = load_config(args.site)
             tags = tuple(t.strip() for t in args.tags.split(",") if t.strip())
-            print(new_article(config, args.title, args.region, tags))
+            try:
+                date = None if args.date is None else parse_date(args.date, config.tz)
+            except ValueError as error:  # a date only the site's time zone pushes out of range
+                raise DatelineError(f"--date {args.date}: {error}") from None
+            created = new_article(
+                config,
+                args.title,
+                args.region,
+                tags,
+                author=args.author,
+                summary=args.summary,
+                draft=args.draft,
+                date=date,
+            )
+            print(created)
             return 0
         if args.command == "init":
             return _init(args)
@@ -296,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _publish(args)
         if args.command == "workflow":
             return _workflow(args)
+        if args.command == "theme":
+            return _theme_copy(args)
         if args.command == "serve":  # live-reload preview: generator/preview/
             from generator.preview.serve import serve
 
@@ -318,6 +418,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{warning} (warning)", file=sys.stderr)
         if args.command == "build":
             print(_summary("Built", report))
+            if report.scheduled is not None and not config.drafts:
+                print(_next_scheduled(*report.scheduled, config))
+            if args.changed_file is not None:
+                with args.changed_file.open("a", encoding="utf-8") as changes:
+                    changes.write(f"changed={str(bool(report.written or report.removed)).lower()}\n")
         else:
             print(f"Checked {report.articles} articles and {report.pages} pages: no problems found")
         return 0
@@ -386,11 +491,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from generator.publish.push import production_warnings, publish
+    from generator.publish.push import publish
 
     config = load_config(args.site, base_url=args.base_url)
-    for warning in production_warnings(config):
-        print(f"dateline: warning: {warning}", file=sys.stderr)
     result = publish(
         config,
         remote=args.remote,
@@ -418,10 +521,23 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _theme_copy(args: argparse.Namespace) -> int:
+    from generator.config import theme_dir
+    from generator.theming import copy
+
+    config = load_config(args.site)
+    copied = copy(theme_dir(), config.templates_dir, args.file)
+    print(f"Copied the theme's {args.file} to {copied}; the site now uses it in place of the theme's.")
+    if copied.suffix == ".html" and not copied.name.startswith("_"):
+        name = copied.relative_to(config.templates_dir).as_posix()
+        print(f'To change one block only, write {{% extends "theme/{name}" %}} and that block instead.')
+    return 0
+
+
 def _workflow(args: argparse.Namespace) -> int:
     from generator.publish.workflow import workflow, write
 
-    flow = workflow(args.site, branch=args.source_branch, install=args.install)
+    flow = workflow(args.site, branch=args.source_branch, install=args.install, every=args.every)
     if write(flow, force=args.force):
         print(f"Wrote {flow.path}")
     else:

@@ -24,6 +24,7 @@ from generator.content.permalinks import (
 )
 from generator.content.permalinks import parse as parse_pattern
 from generator.errors import BuildFailed, ContentError, DatelineError
+from generator.theming import STYLESHEET, MenuLink, Theme, read_menu, read_theme
 
 SETTINGS_FILE = "site.toml"
 
@@ -32,13 +33,14 @@ SETTINGS_FILE = "site.toml"
 class Permalinks:
     """URL patterns, in Dateline's ``{name}`` form (``site.toml`` may write Jekyll's and Hugo's
     ``:name`` too; see permalinks.py). Articles take the date, name and place placeholders of
-    ``permalinks.ARTICLE_PLACEHOLDERS`` and may end in ``.html``; terms take {slug}, regions
-    {path} (``middle-east/iraq``)."""
+    ``permalinks.ARTICLE_PLACEHOLDERS`` and may end in ``.html``; terms and stories take
+    {slug}, regions {path} (``middle-east/iraq``)."""
 
     article: str = "/{year}/{month}/{day}/{slug}/"
     tag: str = "/tags/{slug}/"
     region: str = "/regions/{path}/"
     author: str = "/authors/{slug}/"
+    story: str = "/stories/{slug}/"
     #: How names become parts of article URLs: "dateline" (``slugs.slugify``), or as "jekyll"
     #: or "hugo" made them, so an archive moved from one keeps its URLs.
     slugs: str = "dateline"
@@ -76,6 +78,12 @@ class Config:
     names_lines: Mapping[str, int] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, compare=False
     )
+    #: Display names of running stories by slug: {"anbar-raids" = "Anbar raids"}; a story not
+    #: named here takes the title of its first article.
+    stories: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    stories_lines: Mapping[str, int] = field(  # as ``names_lines``, for ``[stories]``
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
     #: Newest entries per feed.
     feed_limit: int = 50
     #: Feeds carry whole articles (true) or their summaries (false).
@@ -95,6 +103,10 @@ class Config:
     #: Related articles shown under each article.
     related_count: int = 5
     permalinks: Permalinks = field(default_factory=Permalinks)
+    #: ``[[menu]]``: links the menu shows after the site's sections, lighter ``weight`` first.
+    menu: tuple[MenuLink, ...] = ()
+    #: ``[theme]``: a logo, accent colours, footer text and a stylesheet of the site's own.
+    theme: Theme = field(default_factory=Theme)
     #: Free-form values handed to templates as ``site.extra``.
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The custom domain GitHub Pages serves the site at (``news.example.com``); ``dateline
@@ -154,7 +166,7 @@ def template_dirs(config: Config) -> list[Path]:
     return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
 
 
-_NOT_SETTINGS = {"site_dir", "drafts", "output_dir", "cache_folder", "names_lines"}
+_NOT_SETTINGS = {"site_dir", "drafts", "output_dir", "cache_folder", "names_lines", "stories_lines"}
 _TOP_LEVEL = {f.name for f in fields(Config)} - _NOT_SETTINGS
 
 
@@ -182,6 +194,16 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         expected = type(getattr(Config(site_dir), key))
         if key == "permalinks":
             values[key] = _permalinks(value, lambda k, m: error(k, m))
+        elif key == "menu":
+            values[key] = read_menu(value, text, lambda line, m: errors.append(ContentError(path, line, m)))
+        elif key == "theme":
+            values[key] = read_theme(
+                value,
+                text,
+                site_dir,
+                lambda: _theme_stylesheet(site_dir),
+                lambda line, m: errors.append(ContentError(path, line, m)),
+            )
         elif expected is tuple:
             if isinstance(value, str):
                 value = [value]
@@ -189,16 +211,16 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
                 error(key, f"'{key}' must be a list of strings")
                 continue
             values[key] = tuple(value)
-        elif key in ("names", "extra"):
+        elif key in ("names", "stories", "extra"):
             if not isinstance(value, dict):
                 error(key, f"'{key}' must be a table")
                 continue
-            if key == "names" and not all(isinstance(v, str) for v in value.values()):
-                error(key, "every name in [names] must be a string")
+            if key != "extra" and not all(isinstance(v, str) for v in value.values()):
+                error(key, f"every name in [{key}] must be a string")
                 continue
             values[key] = MappingProxyType(value)
-            if key == "names":
-                values["names_lines"] = MappingProxyType(_table_lines(text, "names", value))
+            if key != "extra":
+                values[f"{key}_lines"] = MappingProxyType(_table_lines(text, key, value))
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             error(key, f"'{key}' must be a {expected.__name__}, not {type(value).__name__}")
         else:
@@ -222,6 +244,14 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
     if errors:
         raise BuildFailed(errors)
     return config
+
+
+def _theme_stylesheet(site_dir: Path) -> str:
+    """The text of the stylesheet the theme's pages link: the site's own when it has one."""
+    for folder in template_dirs(Config(site_dir)):
+        if (folder / STYLESHEET).is_file():
+            return (folder / STYLESHEET).read_text(encoding="utf-8", errors="replace")
+    return ""
 
 
 def _unknown_setting(key: str) -> str:
@@ -273,6 +303,7 @@ _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "tag": frozenset({"slug"}),
     "region": frozenset({"path"}),
     "author": frozenset({"slug"}),
+    "story": frozenset({"slug"}),
 }
 
 

@@ -229,7 +229,7 @@ _JEKYLL_REASONS = {
     **dict.fromkeys(("markdown", "kramdown", "highlighter", "markdown_ext", "commonmark", "excerpt_separator", "liquid"), "Dateline renders Markdown itself (the markdown setting: CommonMark with GitHub's extensions)"),
     **dict.fromkeys(("source", "destination", "exclude", "include", "keep_files", "data_dir", "plugins_dir", "safe", "incremental", "profile", "strict_front_matter", "encoding", "webrick", "port", "host", "livereload", "baseurl_prefix", "lsi", "limit_posts", "verbose", "quiet", "detach", "show_dir_listing", "version"), "a build setting: Dateline reads content/ and writes output/"),
     **dict.fromkeys(("future", "unpublished", "show_drafts"), "Dateline leaves out drafts and future-dated articles unless built with --drafts"),
-    "paginate_path": "Dateline's listing pages are /page/2/, /page/3/...",
+    "paginate_path": "Dateline's listing pages are numbered from the oldest: /page/1/, /page/2/...",
     "feed": "Dateline writes /feed.xml (Atom) and /feed.json for the site, each tag and each region",
     "jekyll-archives": "Dateline writes tag, region and date pages itself (/tags/NAME/, /2024/08/)",
 }  # fmt: skip

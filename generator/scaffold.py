@@ -16,16 +16,27 @@ from generator.errors import DatelineError
 
 
 def new_article(
-    config: Config, title: str, region: str = "", tags: tuple[str, ...] = (), now: datetime | None = None
+    config: Config,
+    title: str,
+    region: str = "",
+    tags: tuple[str, ...] = (),
+    now: datetime | None = None,
+    *,
+    author: str = "",
+    summary: str = "",
+    draft: bool = False,
+    date: datetime | None = None,
 ) -> Path:
-    """Create ``content/YYYY/slug.md`` and return its path; never overwrites a file."""
+    """Create ``content/YYYY/slug.md`` dated ``date`` (default: now, in the site's time zone)
+    and return its path; never overwrites a file."""
     # What the loader would clean away is cleaned here, so the file written reads back as is.
-    title, region = _one_line(title), _one_line(region)
+    title, region, author, summary = map(_one_line, (title, region, author, summary))
     tags = tuple(tag for tag in map(_one_line, tags) if tag)
     if not title:
         raise DatelineError("the title is empty")
-    now = (now or datetime.now(config.tz)).astimezone(config.tz).replace(microsecond=0)
-    path = config.content_dir / f"{now:%Y}" / f"{slugify(title)}.md"
+    if date is None:
+        date = (now or datetime.now(config.tz)).astimezone(config.tz).replace(microsecond=0)
+    path = config.content_dir / f"{date:%Y}" / f"{slugify(title)}.md"
     if path.exists():
         raise DatelineError(f"{path} already exists; choose another title")
     lines = [
@@ -33,12 +44,12 @@ def new_article(
         f"title: {json.dumps(title, ensure_ascii=False)}",
         # Written out, so that mending the headline later does not move the article's URL.
         f"slug: {json.dumps(_title_slug(title, config), ensure_ascii=False)}",
-        f"date: {now.isoformat()}",
+        f"date: {date.isoformat()}",
         f"region: {json.dumps(region, ensure_ascii=False)}",
         f"tags: {json.dumps(list(tags), ensure_ascii=False)}",
-        'author: ""',
-        'summary: ""',
-        "draft: false",
+        f"author: {json.dumps(author, ensure_ascii=False)}",
+        f"summary: {json.dumps(summary, ensure_ascii=False)}",
+        f"draft: {'true' if draft else 'false'}",
         "---",
         "",
         "Write the article here.",
@@ -70,7 +81,8 @@ title = "News Archive"
 description = ""
 
 # Where the site will be published; its path (/archive/ in
-# https://org.github.io/archive/) prefixes every link.
+# https://org.github.io/archive/) prefixes every link. `dateline serve` previews
+# the site on this machine whatever it is; `dateline publish` refuses this one.
 base_url = "http://localhost:8000/"
 
 # The language of every page (BCP 47), and the time zone (IANA name) that dates

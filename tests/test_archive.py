@@ -40,7 +40,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]
 
 
 def listed(site: Path, first_url: str) -> set[str]:
-    """Article links in <main> across every page of a listing, following rel=next."""
+    """Article links in <main> across every page of a listing, following the links to older
+    pages (rel=prev: pages are numbered from the oldest)."""
     found: set[str] = set()
     url: str | None = first_url
     seen = set()
@@ -49,8 +50,8 @@ def listed(site: Path, first_url: str) -> set[str]:
         tree = page(site, url)
         main = tree.find(".//main")
         found |= {a.get("href") for a in main.iter("a") if ARTICLE_URL.match(a.get("href") or "")}
-        nexts = tree.xpath('//a[@rel="next"]/@href | //link[@rel="next"]/@href')
-        url = next((n for n in nexts if "/page/" in n), None)
+        older = tree.xpath('//a[@rel="prev"]/@href | //link[@rel="prev"]/@href')
+        url = next((n for n in older if "/page/" in n), None)
     return found
 
 
@@ -107,7 +108,7 @@ def test_home_lists_every_article_newest_first(archive):
     while url:
         tree = page(site, url)
         order += [h for h in tree.xpath("//main//h3//a/@href | //main//h2//a/@href") if ARTICLE_URL.match(h)]
-        url = next(iter(tree.xpath('//a[@rel="next"]/@href')), None)
+        url = next(iter(tree.xpath('//nav[@class="pager"]/a[@rel="prev"]/@href')), None)
     expected = sorted(metas, key=lambda m: m["date"].timestamp() if hasattr(m["date"], "timestamp") else 0)
     assert order == [article_url(m) for m in reversed(expected)]
 

@@ -13,7 +13,7 @@ from support.clock import NOW
 from support.wire_archive import build_wire_archive, config_for, write_wire_archive
 
 from generator.engine import build, render
-from generator.site import feeds
+from generator.site import feeds, kinds
 
 BASE = "https://news.example/archive/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -185,7 +185,7 @@ def test_sitemap_leaves_out_the_404_page(out: Path) -> None:
 def test_sitemap_becomes_an_index_past_its_url_limit(tmp_path: Path) -> None:
     config = config_for(write_wire_archive(tmp_path))
     site, planned, _ = build.prepare(config, NOW, build.no_progress)
-    html_pages = [page for page in planned if page.url.endswith("/")]
+    html_pages = [page for page in planned if kinds.in_sitemap(page)]
     split = feeds.sitemap(site, html_pages, max_urls=10)
     env = render.environment(config)
     files = {page.url: etree.fromstring(render.render(page, env, site)) for page in split}

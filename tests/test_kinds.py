@@ -92,11 +92,11 @@ def test_feeds_are_planned_for_the_listings_of_sections_that_have_them(tmp_path:
 
 
 def test_the_default_theme_reads_the_site_only_through_what_a_page_is_given() -> None:
-    # Incremental builds fingerprint what a page is given (its context, the overview, the
-    # menu); the theme may follow those to related items, but never read the site as a whole.
+    # Incremental builds fingerprint what a page is given (its context, the menu); the theme
+    # may follow those to related items, but never read the site as a whole.
     following = {
         "tags_of", "authors_of", "regions_of", "listed_tags_of", "listed_authors_of",
-        "listed_regions_of", "breadcrumbs", "children_of", "subregions",
+        "listed_regions_of", "breadcrumbs", "children_of", "subregions", "status_of",
     }  # fmt: skip
     read = {
         (path.name, name)

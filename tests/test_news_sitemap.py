@@ -12,7 +12,7 @@ from support.site import article
 from support.wire_archive import config_for, write_wire_archive
 
 from generator.engine import build, render
-from generator.site import feeds
+from generator.site import feeds, kinds
 
 BASE = "https://news.example/archive/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -146,8 +146,9 @@ def test_robots_txt_points_at_the_news_sitemap(tmp_path: Path) -> None:
 def test_a_sitemap_index_names_the_news_sitemap_without_a_date(tmp_path: Path) -> None:
     config = config_for(write_wire_archive(tmp_path, RECENT))
     site, planned, _ = build.prepare(config, NOW, build.no_progress)
-    html_pages = [page for page in planned if page.url.endswith("/")]
-    [index_page] = [p for p in feeds.plan(site, html_pages, sitemap_max_urls=5) if p.url == "/sitemap.xml"]
+    html_pages = [page for page in planned if kinds.in_sitemap(page)]
+    planned_feeds = feeds.plan(site, html_pages, [], sitemap_max_urls=5)  # no listing feeds: the sitemaps
+    [index_page] = [p for p in planned_feeds if p.url == "/sitemap.xml"]
     index = etree.fromstring(render.render(index_page, render.environment(config), site))
     assert index.tag == SITEMAP_NS + "sitemapindex"
     *parts, news = index

@@ -659,10 +659,37 @@ def test_publish_reports_what_it_did(site: Path, remote: Path, capsys) -> None:
     assert f"Pushed gh-pages to origin; the site will be at {BASE_URL}" in out
 
 
-def test_localhost_base_url_is_warned_about(site: Path, capsys) -> None:
-    (site / "site.toml").write_text(SITE_TOML.replace(BASE_URL, "http://localhost:8000/"))
-    assert publish(site, "--no-push") == 0
-    assert "warning: base_url is http://localhost:8000/" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    "url", ["http://localhost/", "http://127.0.0.1:8000/archive/", "http://[::1]/", "http://0.0.0.0/"]
+)
+def test_a_base_url_on_this_machine_is_refused_before_anything_is_built_or_committed(
+    site: Path, remote: Path, capsys, url: str
+) -> None:
+    (site / "site.toml").write_text(SITE_TOML.replace(BASE_URL, url))
+    assert publish(site) == 1
+    err = capsys.readouterr().err
+    assert f"dateline: base_url is {url}, an address on this machine" in err
+    assert "Set base_url in site.toml" in err and "nothing was built or committed" in err
+    assert git(site, "branch", "--list", "gh-pages") == "" and commits_in(remote) == []
+    assert not (site / ".git" / "dateline-publish").exists()
+
+
+def test_a_site_without_a_base_url_is_refused_as_the_default(site: Path, remote: Path, capsys) -> None:
+    (site / "site.toml").write_text('title = "Test Archive"\n')
+    assert publish(site, "--no-push") == 1
+    assert "base_url is http://localhost:8000/ (the default)" in capsys.readouterr().err
+    assert git(site, "branch", "--list", "gh-pages") == ""
+
+
+def test_a_loopback_base_url_option_is_refused_too(site: Path, remote: Path, capsys) -> None:
+    assert publish(site, "--base-url", "http://localhost:4000/") == 1
+    assert "base_url is http://localhost:4000/, an address on this machine" in capsys.readouterr().err
+    assert commits_in(remote) == []
+
+
+def commits_in(repo: Path) -> list[str]:
+    """Every commit of a bare repository, on any branch."""
+    return git(repo, "rev-list", "--all").splitlines()
 
 
 def test_published_bytes_match_a_plain_build(site: Path, remote: Path, tmp_path: Path) -> None:

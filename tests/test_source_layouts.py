@@ -11,7 +11,11 @@ from support.site import article, build_site, files_of, page, write_site
 from generator.config import load_config
 from generator.engine import build
 
-PHOTO = b"\x89PNG\r\n\x1a\n not really a picture, but bytes to compare"
+#: A real picture (one pixel): one Pillow cannot read would be a warning (engine/pictures.py).
+PHOTO = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+    b"\x00\x00\x00\nIDATx\x9cc`\x00\x00\x00\x02\x00\x01H\xaf\xa4q\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def incremental_equals_cold(site: Path, tmp_path: Path, name: str) -> None:

@@ -103,7 +103,7 @@ def test_an_article_has_a_byline_and_reading_time(site):
 def test_an_updated_article_says_when_and_shows_its_correction(site):
     notice = page(site, "/2024/08/31/figures-revised/").find_class("notice")[0]
     assert "Updated 2 September 2024" in text(notice)
-    assert "Correction: An earlier version misstated the number injured." in text(notice)
+    assert "Corrections 2 September 2024 An earlier version misstated the number injured." in text(notice)
 
 
 def test_an_article_never_updated_has_no_notice(site):

@@ -11,10 +11,14 @@ from support.theme_archive import build_theme_archive
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 KINDS = [
-    "home", "article", "tag", "tags", "author", "authors", "region", "regions",
-    "archive", "year", "month", "day", "not-found",
+    "home", "numbered-page", "article", "draft-article", "tag", "tags", "author", "authors", "region", "regions",
+    "stories", "story", "story-article", "archive", "year", "month", "day", "corrections", "not-found",
+    "page", "on-this-day", "calendar-day",
 ]  # fmt: skip
 BLOCKING = ("serious", "critical")
+PHONE_KINDS = [
+    "home", "article", "story-article", "region", "story", "archive", "year", "tags", "corrections",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +74,7 @@ def test_axe_reports_a_serious_violation_on_a_broken_page(archive, browser, tmp_
     }
 
 
-@pytest.mark.parametrize("kind", ["home", "article", "region", "archive", "year", "tags"])
+@pytest.mark.parametrize("kind", PHONE_KINDS)
 def test_page_kind_fits_a_phone_screen_without_sideways_scrolling(archive, browser, kind):
     base, kinds = archive
     page = browser.new_page(viewport={"width": 360, "height": 740})

@@ -339,3 +339,77 @@ def test_a_ci_run_on_the_restored_cache_renders_only_what_an_edit_changed(tmp_pa
 
     assert report.rendered == local_report.rendered < report.pages
     assert files_of(workspace / "_site") == files_of(cold / "_site")
+
+
+# -- embargoes: scheduled runs publish articles once they come due (issue #14) -----------------
+
+DEPLOY_IF = "github.event_name != 'schedule' || {}.changed == 'true'"
+
+
+def test_workflow_also_runs_every_15_minutes(repo: Path) -> None:
+    document = yaml.safe_load(generate(repo).read_text())
+    assert document[True]["schedule"] == [{"cron": "*/15 * * * *"}]
+
+
+def test_every_option_sets_the_interval_or_turns_the_schedule_off(repo: Path) -> None:
+    assert yaml.safe_load(generate(repo, "--every", "60").read_text())[True]["schedule"] == [
+        {"cron": "0 * * * *"}
+    ]
+    flow = generate(repo, "--every", "0", "--force")
+    assert "schedule" not in yaml.safe_load(flow.read_text())[True]
+    assert actionlint(flow).returncode == 0
+
+
+def test_an_interval_github_would_not_run_is_refused(repo: Path, capsys) -> None:
+    assert main(["workflow", "--site", str(repo), "--every", "2"]) == 1
+    assert "--every is 5 to 60 minutes" in capsys.readouterr().err
+
+
+def test_the_build_step_reports_whether_it_changed_the_output(repo: Path) -> None:
+    flow = generate(repo)
+    assert step(flow, "Build")["id"] == "build"
+    assert '--changed-file "$GITHUB_OUTPUT"' in step(flow, "Build")["run"]
+    job = yaml.safe_load(flow.read_text())["jobs"]["build"]
+    assert job["outputs"]["changed"] == "${{ steps.build.outputs.changed }}"
+
+
+def test_a_scheduled_run_saves_uploads_and_deploys_only_what_changed(repo: Path) -> None:
+    flow = generate(repo)
+    upload = next(each for each in steps(flow, "build") if "upload-pages-artifact" in each.get("uses", ""))
+    assert step(flow, SAVE)["if"] == upload["if"] == DEPLOY_IF.format("steps.build.outputs")
+    assert yaml.safe_load(flow.read_text())["jobs"]["deploy"]["if"] == DEPLOY_IF.format("needs.build.outputs")
+
+
+def test_a_build_reports_changed_true_then_false_when_nothing_came_due(tmp_path: Path, capsys) -> None:
+    site = write_site(tmp_path / "site", {"content/raid.md": article("Raid", "2024-03-05")})
+    changes = tmp_path / "github-output"
+    assert main(["build", "--site", str(site), "--changed-file", str(changes)]) == 0
+    assert main(["build", "--site", str(site), "--changed-file", str(changes)]) == 0
+    assert changes.read_text() == "changed=true\nchanged=false\n"  # appended, as $GITHUB_OUTPUT reads it
+
+
+def test_build_says_when_the_next_scheduled_article_is_due(tmp_path: Path, capsys) -> None:
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/raid.md": article("Raid", "2024-03-05"),
+            "content/later.md": article("Later", "2999-03-01T12:00:00Z"),
+            "content/embargoed.md": article("Embargoed", "2998-03-01T09:00:00Z"),
+            "content/draft.md": article("Draft", "2997-01-01T09:00:00Z", draft="true"),
+        },
+    )
+    for _ in range(2):  # the second build changes nothing, and still says so
+        assert main(["build", "--site", str(site)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].startswith("Built 1 article")
+        assert re.fullmatch(
+            rf"Next scheduled article: {re.escape(str(site / 'content/embargoed.md'))} "
+            r"at 2998-03-01 09:00 UTC \(in \d+ d( \d+ h)?\)",
+            lines[1],
+        ), lines[1]
+
+
+def test_build_says_nothing_of_schedules_when_none_is_scheduled(tmp_path: Path, capsys) -> None:
+    site = write_site(tmp_path / "site", {"content/raid.md": article("Raid", "2024-03-05")})
+    assert main(["build", "--site", str(site)]) == 0
+    assert "Next scheduled" not in capsys.readouterr().out

@@ -20,6 +20,7 @@ import markdown.treeprocessors
 
 from generator.config import Config
 from generator.content.commonmark import CommonMark, site_root_links
+from generator.content.figures import figures
 from generator.content.typography import SmartPunctuation
 from generator.errors import DatelineError
 
@@ -309,11 +310,11 @@ def _runs_script(value: str, image: bool) -> bool:
 
 def render_body(body: str, md: Renderer, allow_html: bool) -> tuple[str, str]:
     """A body's HTML and table of contents; without URLs that run script unless the site
-    allows raw HTML."""
+    allows raw HTML; with its pictures as figures (see figures.py)."""
     html_text, toc = md.render(body)
     if not allow_html:
         html_text = without_unsafe_urls(html_text)
-    return html_text, toc
+    return figures(html_text), toc
 
 
 #: What Python-Markdown renders for sure, nested (a list in a list...); deeper, it runs out of

@@ -51,11 +51,41 @@ class Body:
     __hash__ = None  # type: ignore[assignment]
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A correction or an update published on an article: when, and what it says (plain text)."""
+
+    date: datetime  # aware, as written or in the site's timezone
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture an article shows: its lead image (front matter ``image``) or one in its body."""
+
+    src: str  # a site path (/2024/08/31/raid/photo.jpg), or a URL elsewhere as written
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    # Read from the file when the site holds it (engine/pictures.py); None for a picture elsewhere.
+    width: int | None = None
+    height: int | None = None
+    # Narrower copies the build made for ``srcset``, as (site path, width), narrowest first.
+    copies: tuple[tuple[str, int], ...] = ()
+
+
 class Alias(NamedTuple):
     """An old URL of an article, as a site path, and the front-matter line that names it."""
 
     url: str  # "/old/story/" or "/old/story.html"
     line: int
+
+
+class MenuEntry(NamedTuple):
+    """A standalone page's link in the site's menu (front matter ``menu`` and ``weight``)."""
+
+    label: str
+    weight: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +117,19 @@ class Article:
     redirect_to: str | None = None
     # When the article leaves the site (Hugo's expiryDate): past it, it is published no more.
     expires: datetime | None = None
+    # On the record, each in date order; ``updated`` is at least the latest of them.
+    corrections: tuple[Note, ...] = ()
+    updates: tuple[Note, ...] = ()
+    # The slug of the running story it belongs to (front-matter ``story``), if any.
+    story: str | None = None
+    # The picture shown above the story and on its cards (front matter ``image``), if any.
+    lead_image: Picture | None = None
+    # The site paths of the body's images that may be files of the site, for the build to measure.
+    images: tuple[str, ...] = ()
+    # A standalone page (under content/pages/, or ``type: page``), such as /about/: no
+    # article of the site, in no listing, feed or archive; its date, if any, is only shown.
+    standalone: bool = False
+    menu: MenuEntry | None = None  # a standalone page's link in the site's menu
 
     @property
     def body_html(self) -> str:

@@ -15,13 +15,15 @@ from datetime import datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urljoin
 
 from generator.config import Config
 from generator.content import frontmatter
 from generator.content.dates import parse_date
+from generator.content.figures import lines_of, local_images, without_alt
 from generator.content.frontmatter import Field, Problems
 from generator.content.markdown import MAX_MARKDOWN_NESTING, Renderer, deepest_line, render_body
-from generator.content.model import Alias, Article, Body
+from generator.content.model import Alias, Article, Body, MenuEntry, Note, Picture
 from generator.content.permalinks import ARTICLE_PLACEHOLDERS, ArticleFacts, article_url, content_path
 from generator.content.permalinks import parse as parse_pattern
 from generator.content.redirects import (
@@ -34,7 +36,7 @@ from generator.content.redirects import (
     redirect_target,
 )
 from generator.content.slugs import name_key, slugify
-from generator.content.sources import in_drafts_folder
+from generator.content.sources import PAGES_FOLDER, in_drafts_folder, in_pages_folder
 from generator.errors import ContentError
 
 SUMMARY_CHARS = 300
@@ -50,10 +52,14 @@ MANY_NAMES = 50
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 #: Hugo's keys for the time a page stops being published (its front matter is case-blind).
 EXPIRY_KEYS = ("expirydate", "expiryDate", "expiry_date", "expires")
+#: What front matter says of the lead image (``image``) besides where it is.
+LEAD_IMAGE_KEYS = ("image_alt", "image_caption", "image_credit")
 _KNOWN_KEYS = {
     "title", "date", "publishdate", "updated", "lastmod", "last_modified_at", "modified",
     "summary", "description", "slug", "draft", "published", "region", "regions", "tags",
-    "author", "authors", "by", "categories", "topics", "keywords", "permalink",
+    "author", "authors", "by", "categories", "topics", "keywords", "permalink", "story",
+    "correction", "corrections", "updates", "type", "menu", "weight",
+    "image", *LEAD_IMAGE_KEYS,
     *ALIAS_KEYS, *TARGET_KEYS, *EXPIRY_KEYS,
 }  # fmt: skip
 
@@ -85,7 +91,9 @@ def parse(
     if front is None:
         return None, problems.errors, problems.warnings
     try:
-        article = _article(front.fields, front.body, front.opening_line, source, config, md, problems)
+        article = _article(
+            front.fields, front.body, (front.opening_line, front.body_line), source, config, md, problems
+        )
     except RecursionError:  # Python-Markdown parses what is nested by recursion
         deepest = front.body_line + deepest_line(front.body)
         problems.error(
@@ -101,12 +109,13 @@ def parse(
 def _article(
     fields: dict[str, Field],
     body: str,
-    opening_line: int,
+    lines: tuple[int, int],  # of the front matter's opening delimiter, and of the body's start
     source: Path,
     config: Config,
     md: Renderer,
     problems: Problems,
 ) -> Article | None:
+    opening_line, body_line = lines
     taken: set[str] = set()
 
     def first(*keys: str) -> tuple[str, Field] | None:
@@ -169,6 +178,7 @@ def _article(
     redirecting = any(fields[key].value is not None for key in TARGET_KEYS if key in fields)
     target = _redirect_target(first(*TARGET_KEYS), problems)
     taken.update(ALIAS_KEYS)
+    standalone = _standalone(fields, source, config, taken)
     title = text("title", required=not redirecting)
     stem = source.stem
     jekyll = _JEKYLL_NAME.match(stem)
@@ -182,17 +192,31 @@ def _article(
                 problems.error(
                     opening_line, f"the file name's date '{written}' is not a valid date ({error})"
                 )
-        elif not redirecting:
-            problems.error(opening_line, "missing 'date' (or name the file YYYY-MM-DD-slug.md)")
+        elif not redirecting and not standalone:
+            problems.error(
+                opening_line,
+                "missing 'date' (or name the file YYYY-MM-DD-slug.md); a page without one, such as "
+                f"/about/, goes in {PAGES_FOLDER}/ under content/ or says 'type: page'",
+            )
     updated = _date(first("updated", "lastmod", "last_modified_at", "modified"), config.tz, problems)
+    taken.update(("corrections", "updates"))  # the old single "correction" stays in extra for templates
+    corrections = _notes(fields, ("corrections", "correction"), published, updated, config.tz, problems)
+    updates = _notes(fields, ("updates",), published, updated, config.tz, problems)
     expires = _date(first(*EXPIRY_KEYS), config.tz, problems)
     summary = text("summary", "description")
     given_slug = text("slug")
+    story = text("story")
     draft = flag("draft")
     is_published = flag("published")
     tags = names(config.tag_keys, "tags")
     regions = names(config.region_keys, "regions")
     authors = names(config.author_keys, "authors")
+    menu = _menu(fields, title, problems, taken) if standalone else None
+    if standalone:  # in no listing, so filed under nothing
+        for key in (*config.tag_keys, *config.region_keys, *config.author_keys, "story"):
+            if key in fields and fields[key].value is not None:
+                problems.warn(fields[key].line, f"'{key}' is left out: a page is in no listing")
+        tags, regions, authors, story = (), (), (), None
     for region in regions:
         parts = [part for part in region.split("/") if part.strip()]
         line = fields[_key_of(fields, config.region_keys)].line
@@ -210,19 +234,24 @@ def _article(
         if close := difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.8):
             problems.warn(item.line, f"unknown key '{key}' is kept for templates; did you mean '{close[0]}'?")
 
-    if problems.errors or (not redirecting and (title is None or published is None)):
+    if problems.errors or (not redirecting and (title is None or (published is None and not standalone))):
         return None
     undated = published is None  # a file that only redirects, with no date to place it by
     published, title = published or UNDATED, title or ""
     if updated is not None and updated < published:
         problems.warn(fields[_key_of(fields, ("updated", "lastmod", "last_modified_at", "modified"))].line,
                       "'updated' is earlier than 'date'")  # fmt: skip
+    latest = max((note.date for note in (*corrections, *updates)), default=None)
+    if latest is not None and latest > (updated or published):
+        updated = latest  # the last change on the record
     slug = slugify(given_slug or (jekyll.group(4) if jekyll else title or stem))
     day = published if config.archive_day == "as-written" else published.astimezone(config.tz)
     facts = ArticleFacts(day, slug, given_slug, title, content_path(source, config.content_dir),
                          _value(fields, "categories"), _value(fields, "category"))  # fmt: skip
     url = _article_url(fields, facts, config, problems, taken)
-    if undated and not {"permalink", "url"} & taken:  # no URL of its own either: its path's
+    if standalone and not {"permalink", "url"} & taken:
+        url = _page_url(facts.path, given_slug, problems)
+    elif undated and not {"permalink", "url"} & taken:  # no URL of its own either: its path's
         url = _own_url(facts.path, given_slug, problems)
     aliases = _aliases(fields, url, config, problems)
     if target is not None and target.rstrip("/") == url.rstrip("/"):
@@ -230,9 +259,10 @@ def _article(
     if problems.errors:
         return None
     body_html, toc_html = render_body(body, md, config.allow_html)
+    _warn_without_alt(body_html, body, body_line, problems)
     plain = _plain_text(body_html)
-    if summary is None:
-        summary = _first_paragraph(body_html)
+    if summary is None:  # a page shows its summary as a standfirst: only one written for it
+        summary = "" if standalone else _first_paragraph(body_html)
     extra = {key: item.value for key, item in fields.items() if key not in taken}
     return Article(
         source=str(source),
@@ -254,7 +284,56 @@ def _article(
         aliases=aliases,
         redirect_to=target,
         expires=expires,
+        story=slugify(story) if story else None,  # "Anbar raids" and "anbar-raids" are one story
+        corrections=corrections,
+        updates=updates,
+        standalone=standalone,
+        menu=menu,
+        lead_image=_lead_image(fields, url, problems),
+        images=local_images(body_html, url, config.base_path),
     )
+
+
+def _standalone(fields: Mapping[str, Field], source: Path, config: Config, taken: set[str]) -> bool:
+    """Whether the file is a standalone page: under content/pages/, unless it says
+    ``type: article``, or anywhere with ``type: page``. Any other ``type`` (Hugo's layouts)
+    is left for templates."""
+    written = fields["type"].value if "type" in fields else None
+    if written in ("page", "article"):
+        taken.add("type")
+        return written == "page"
+    return in_pages_folder(source, config.content_dir)
+
+
+def _page_url(path: PurePosixPath, given_slug: str | None, problems: Problems) -> str:
+    """A standalone page's URL: its path under content/pages/ (else content/), its name
+    slugified or replaced by its ``slug``: ``pages/policies/corrections.md`` ->
+    ``/policies/corrections/``, ``pages/about/index.md`` -> ``/about/``."""
+    if path.parts[:1] == (PAGES_FOLDER,) and len(path.parts) > 1:
+        path = PurePosixPath(*path.parts[1:])
+    named = given_slug or (path.stem if path.stem != "index" else None)
+    return _own_url(path, slugify(named) if named else None, problems)
+
+
+def _menu(
+    fields: Mapping[str, Field], title: str | None, problems: Problems, taken: set[str]
+) -> MenuEntry | None:
+    """A standalone page's link in the menu: ``menu: true`` (labelled with its title) or
+    ``menu: "About us"``, placed by a whole-number ``weight``, lighter first."""
+    taken.update(("menu", "weight"))
+    weight = fields["weight"].value if "weight" in fields else None
+    if weight is not None and (not isinstance(weight, int) or isinstance(weight, bool)):
+        problems.error(fields["weight"].line, f"'weight' must be a whole number, not {weight!r}")
+        weight = None
+    item = fields.get("menu")
+    if item is None or item.value is None or item.value is False:
+        return None
+    if item.value is True:
+        return MenuEntry(title or "", weight or 0)
+    if isinstance(item.value, (dict, list)) or not str(item.text or item.value).strip():
+        problems.error(item.line, "'menu' must be true, or the label of the page's link in the menu")
+        return None
+    return MenuEntry(" ".join(str(item.text or item.value).split()), weight or 0)
 
 
 def _redirect_target(found: tuple[str, Field] | None, problems: Problems) -> str | None:
@@ -398,6 +477,124 @@ def _date(found: tuple[str, Field] | None, tz: tzinfo, problems: Problems) -> da
     except ValueError as error:
         problems.error(item.line, f"'{key}' is not a valid date: '{item.text or value}' ({error})")
         return None
+
+
+# -- corrections and updates -------------------------------------------------------------------
+
+_NOTE_EXAMPLE = "'- date: 2024-09-03' with 'text: What was wrong' below it"
+
+
+def _notes(
+    fields: Mapping[str, Field],
+    keys: tuple[str, ...],
+    published: datetime | None,
+    updated: datetime | None,
+    tz: tzinfo,
+    problems: Problems,
+) -> tuple[Note, ...]:
+    """The corrections or updates written under ``keys``, in date order: each a list of items
+    with a ``date`` and a ``text``. Text alone is one note, dated ``updated`` (else ``date``),
+    as the old single ``correction`` was."""
+    notes = []
+    dated = updated or published
+    for key in keys:
+        item = fields.get(key)
+        if item is None or item.value is None:
+            continue
+        if isinstance(item.value, str):
+            if item.value.strip() and dated is not None:
+                notes.append(Note(dated, item.value.strip()))
+            continue
+        entries = item.value if isinstance(item.value, list) else [item.value]
+        # YAML gives each item's line; TOML's tables come without theirs
+        given = len(item.items) == len(entries)
+        lines = [i.line for i in item.items] if given else [item.line] * len(entries)
+        for entry, line in zip(entries, lines, strict=True):
+            note = _note(entry, key, line, tz, problems)
+            if note is not None and published is not None and note.date < published:
+                problems.warn(line, f"'{key}' item is dated before the article's 'date'")
+            if note is not None:
+                notes.append(note)
+    return tuple(sorted(notes, key=lambda note: note.date))
+
+
+def _note(entry: Any, key: str, line: int, tz: tzinfo, problems: Problems) -> Note | None:
+    if not isinstance(entry, dict):
+        problems.error(line, f"'{key}' items need a 'date' and a 'text' ({_NOTE_EXAMPLE}), not {entry!r}")
+        return None
+    for unknown in sorted(str(name) for name in entry if name not in ("date", "text")):
+        problems.warn(line, f"'{key}' item has an unknown key '{unknown}'; only 'date' and 'text' are read")
+    text, written = entry.get("text"), entry.get("date")
+    if text is None or written is None:
+        problems.error(line, f"'{key}' item has no '{'text' if text is None else 'date'}' ({_NOTE_EXAMPLE})")
+        return None
+    if isinstance(text, (dict, list)):
+        problems.error(line, f"'{key}' item's 'text' must be text, not a {_kind(text)}")
+        return None
+    if not (text := _as_written(text).strip()):
+        problems.error(line, f"'{key}' item's 'text' is empty")
+        return None
+    try:
+        return Note(parse_date(written, tz), text)
+    except ValueError as error:
+        problems.error(line, f"'{key}' item's 'date' is not a valid date: '{written}' ({error})")
+        return None
+
+
+# -- pictures ---------------------------------------------------------------------------------
+
+
+def _lead_image(fields: Mapping[str, Field], page_url: str, problems: Problems) -> Picture | None:
+    """The picture above the story: front matter ``image`` (a path, relative ones from the
+    article's page as in its page bundle, or a URL; or jekyll-seo-tag's table with ``path``
+    and ``alt``) with ``image_alt``, ``image_caption`` and ``image_credit``. Kept in ``extra``
+    too, as link previews have always read it."""
+    item = fields.get("image")
+    if item is None or item.value is None:
+        return None
+    written, alt = item.value, ""
+    if isinstance(written, dict):
+        written, alt = written.get("path"), written.get("alt") or ""
+    if not isinstance(written, str) or not written.strip():
+        problems.warn(item.line, "'image' must be the path or URL of a picture; no lead image is shown")
+        return None
+    said = {key: _said(fields, key, problems) for key in LEAD_IMAGE_KEYS}
+    alt = said["image_alt"] or " ".join(str(alt).split())
+    if not alt:
+        problems.warn(
+            item.line,
+            "the lead image has no 'image_alt': describe what it shows for readers who cannot see it",
+        )
+    src = written.strip()
+    if not _ABSOLUTE_URL.match(src):
+        src = urljoin(page_url, src)
+    return Picture(src, alt, said["image_caption"], said["image_credit"])
+
+
+_ABSOLUTE_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
+
+
+def _said(fields: Mapping[str, Field], key: str, problems: Problems) -> str:
+    """A front-matter value as one line of text; "" when missing or not text."""
+    item = fields.get(key)
+    if item is None or item.value is None:
+        return ""
+    if isinstance(item.value, (dict, list)):
+        problems.warn(item.line, f"'{key}' must be text, not a {_kind(item.value)}; left out")
+        return ""
+    return " ".join((item.text if item.text is not None else _as_written(item.value)).split())
+
+
+def _warn_without_alt(body_html: str, body: str, body_line: int, problems: Problems) -> None:
+    """A warning at each image of the body without alt text, at its line where it is found."""
+    sources = without_alt(body_html)
+    for src, line in zip(sources, lines_of(sources, body), strict=True):
+        name = src.rsplit("/", 1)[-1] or "photo.jpg"
+        problems.warn(
+            body_line + (line or 0),
+            f"image '{name}' has no alt text: describe what it shows for readers who cannot see it "
+            f"(![what it shows]({name}))",
+        )
 
 
 # -- the body as text --------------------------------------------------------------------------

@@ -25,6 +25,8 @@ EXTENSIONS = (".md", ".markdown")
 POSTS_FOLDER = "_posts"
 #: Jekyll's drafts: read as drafts, and only for a build with drafts (``--drafts``).
 DRAFTS_FOLDER = "_drafts"
+#: Standalone pages (``content/pages/about.md`` is ``/about/``): no date, in no listing.
+PAGES_FOLDER = "pages"
 #: The article of a Hugo (or Zola) page bundle: ``post/index.md`` with its images and files
 #: beside it; ``index.de.md`` and the like are its translations, which share the files.
 _BUNDLE_INDEX = re.compile(r"index(?:\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)?\.(?:md|markdown)", re.IGNORECASE)
@@ -205,6 +207,14 @@ def in_drafts_folder(source: Path, content_dir: Path) -> bool:
     try:
         return DRAFTS_FOLDER in source.relative_to(content_dir).parts[:-1]
     except ValueError:
+        return False
+
+
+def in_pages_folder(source: Path, content_dir: Path) -> bool:
+    """Whether a file lies under ``content/pages/``, which makes it a standalone page."""
+    try:
+        return source.relative_to(content_dir).parts[0] == PAGES_FOLDER
+    except (ValueError, IndexError):
         return False
 
 

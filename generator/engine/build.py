@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from generator.config import Config, theme_dir
 from generator.content import sources
-from generator.engine import cache
+from generator.engine import cache, moved
 from generator.engine.memory import Memory, Session
 from generator.engine.output import Staging, WriteReport, build_lock, check_output_dir, stage
-from generator.engine.state import State, inputs, next_due, templates_digest
+from generator.engine.state import State, inputs, next_due, next_scheduled, templates_digest
 from generator.errors import BuildFailed, ContentError
 from generator.urls import relative_path
 
@@ -50,6 +50,7 @@ class Report:
     warnings: tuple[ContentError, ...]
     rendered: int = 0  # pages rendered, whether or not their bytes changed
     unread: tuple[sources.Unread, ...] = ()  # Markdown files under content/ not read, by reason
+    scheduled: tuple[str, datetime] | None = None  # the next article to come due: its source, date
 
 
 def prepare(
@@ -80,7 +81,7 @@ def published_files(
         return found.statics, ()
     taken = {relative_path(page.url): f"the page {page.url}" for page in plan}
     taken.update((relative_path(url), f"the static file {url}") for url in found.statics)
-    bundled, clashes = sources.bundle_statics(found.bundles, site.articles, taken)
+    bundled, clashes = sources.bundle_statics(found.bundles, (*site.articles, *site.pages), taken)
     return {**found.statics, **bundled}, clashes
 
 
@@ -148,39 +149,60 @@ def _build(
     if (last := memory.unchanged_since(seen, now)) is not None:
         warnings = found.skipped + cache.errors_from(last.warnings)
         return Report(
-            last.articles, last.pages, 0, 0, time.perf_counter() - started, warnings, unread=found.unread
+            last.articles,
+            last.pages,
+            0,
+            0,
+            time.perf_counter() - started,
+            warnings,
+            unread=found.unread,
+            scheduled=last.scheduled,
         )
 
     from generator.content.load import load_articles
     from generator.engine import parallel
-    from generator.site import taxonomy
+    from generator.engine.pictures import Pictures, site_files
+    from generator.site import onthisday, taxonomy
 
     jobs = jobs or parallel.default_jobs()
-    with _collector_paused(), contextlib.closing(memory.article_cache()) as articles:
+    with (
+        _collector_paused(),
+        contextlib.closing(memory.article_cache()) as articles,
+        contextlib.closing(Pictures(config, memory.enabled)) as pictures,
+    ):
         loaded = load_articles(
             config, found.articles, articles, jobs, progress("Reading", len(found.articles))
         )
         articles.save()  # parsed articles are worth keeping even when the build fails below
         if loaded.errors:
             raise BuildFailed(loaded.errors)
-        site = taxonomy.index(loaded.articles, config, now, related_memo=memory.related())
+        files = site_files(found, loaded.articles)
+        shown, digests = pictures.show(loaded.articles, loaded.digests, files, jobs)
+        site = taxonomy.index(shown, config, now, related_memo=memory.related())
         plan = plan_site(site)
         statics, clashes = published_files(found, site, plan)
-        warnings = loaded.warnings + site.warnings + _notes(found, loaded.articles, site, clashes)
-        todo = _todo(config, site, plan, loaded.digests, memory)
+        statics = {**pictures.files((*site.articles, *site.pages)), **statics}
+        last_urls, urls = moved.load_record(config), moved.record_of(site.articles, config)
+        lost = moved.lost_urls(last_urls, urls, loaded.articles, site, plan, statics)
+        notes = _notes(found, loaded.articles, site, clashes)
+        warnings = loaded.warnings + pictures.warnings + site.warnings + notes + lost
+        todo = _todo(config, site, plan, digests, memory)
         _resume_collector()
         written = _write(config, plan, todo, site, memory.state, statics, jobs, progress, reindex_search)
+        pictures.save()
     state = State(
         seen.stamp(started_ns),
         started_ns,
-        next_due(loaded.articles, now),
+        next_due(loaded.articles, now, onthisday.next_change(site)),
         len(site.articles),
         len(plan),
         cache.plain_errors(warnings),
         written.report.outputs,
         written.shards,
+        next_scheduled(loaded.articles, now),
     )
     memory.remember(state, todo.marks_after(written.reads, plan))
+    moved.save_record(config, urls, last_urls)
     return Report(
         articles=len(site.articles),
         pages=len(plan),
@@ -190,6 +212,7 @@ def _build(
         warnings=found.skipped + warnings,
         rendered=written.rendered,
         unread=found.unread,
+        scheduled=state.scheduled,
     )
 
 

@@ -24,7 +24,7 @@ from generator.errors import ContentError
 #: The libraries whose output a build keeps: a reinstall or upgrade of any of them invalidates
 #: the cache. Found without importing them, which would cost a no-change build more than the
 #: rest of it.
-LIBRARIES = ("markdown", "cmarkgfm", "pygments", "yaml", "jinja2", "markupsafe")
+LIBRARIES = ("markdown", "cmarkgfm", "pygments", "yaml", "jinja2", "markupsafe", "PIL")
 
 MAGIC = b"DATELINE-CACHE 1\n"
 _DIGEST_SIZE = 32

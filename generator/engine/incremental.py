@@ -20,14 +20,22 @@ from generator.content.model import Article
 from generator.content.redirects import Redirect
 from generator.engine import cache
 from generator.site import kinds
+from generator.site.corrections import CorrectionsFeed
 from generator.site.feeds import Feed, NewsSitemap, Sitemap, SitemapIndex
 from generator.site.kinds import MenuItem
 from generator.site.pages import Kind, Page, Pagination
-from generator.site.taxonomy import Overview, Period, Region, Site, Term
+from generator.site.taxonomy import Correction, Overview, Period, Region, Site, Story, StoryPart, Term
 
 _UNKNOWN = object()
 #: Values that show names and counts, which the placement covers, but no article itself.
 _PLACED = (Term, Region, Period, Overview, MenuItem, str, int, type(None))
+#: The names a listing's pages are given its term, region or period by. Every page of the
+#: listing shows its name and URL (a region's, its breadcrumbs'), never its counts, which
+#: change with each article it gains: those are given to its first URL apart
+#: (``pagination.total``, ``subregions``, ``periods``), so its numbered pages stay as they are.
+_LISTING_NAMES = ("term", "region", "period")
+#: The names a page is given the file it shows whole by: an article's, a standalone page's.
+_OWN = ("article", "standalone")
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class Fingerprints:
 
     What a page shows is, by construction, what it is given: its context from the plan (the
     article and its neighbours, the listing, the term, region or period) and what every page
-    is given (``kinds.shared``: the archive's overview and the menu), besides the settings
+    is given (``kinds.shared``: the menu and the footer), besides the settings
     and templates. The default theme reads nothing else of the site but what follows from
     those (an article's tags, a region's sub-regions, a period's days; a test holds it to
     that). A value this module cannot describe makes its page depend on the whole site. A
@@ -83,17 +91,28 @@ class Fingerprints:
     @cached_property
     def placement(self) -> str:
         """A digest of what shapes the site: Dateline, the settings and templates (``base``)
-        and each published article's URL, day, tags, regions and authors, in order. Two
+        and each published article's URL, day, tags, regions, authors and story, in order. Two
         builds with the same placement plan the same pages, each listing the same articles
         in the same places, with the same neighbours and related articles."""
-        shape = [(a.url, a.day, a.tags, a.regions, a.authors) for a in self.site.articles]
-        return cache.digest(self.base, shape)
+        site = self.site
+        shape = [(a.url, a.day, a.tags, a.regions, a.authors, a.story) for a in site.articles]
+        # In a build with drafts, the clock alone publishes an article: feeds, sitemaps and
+        # every page badging it as scheduled must follow.
+        statuses = [site.status_of(a) for a in site.articles] if site.config.drafts else []
+        # Standalone pages: where they are, and the dates the sitemap gives them.
+        pages = [(p.url, p.date.isoformat(), p.updated and p.updated.isoformat()) for p in site.pages]
+        return cache.digest(self.base, shape, statuses, pages)
 
     @cached_property
     def last_changes(self) -> str:
-        """Each article's URL and when it last changed: what a sitemap shows besides the
-        placement."""
-        return cache.digest([(a.url, (a.updated or a.date).isoformat()) for a in self.site.articles])
+        """Each article's URL, when it last changed and when it was corrected (which makes the
+        corrections pages and their dates): what a sitemap shows besides the placement."""
+        return cache.digest(
+            [
+                (a.url, (a.updated or a.date).isoformat(), [n.date for n in a.corrections])
+                for a in self.site.articles
+            ]
+        )
 
     def marks(self, plan: Sequence[Page], last: Marks | None) -> Marks:
         """Every page's fingerprint. When the placement is the last build's, only pages that
@@ -110,8 +129,15 @@ class Fingerprints:
             # A redirect may be made by a file that is no article of the site (a stub), whose
             # edits neither the placement nor the changed articles show; its fingerprint is
             # two strings, cheap to take again. The news sitemap lists the articles the clock
-            # makes news, whether or not any changed: a few, as cheap.
-            fresh = kept is None or page.kind in (Kind.REDIRECT, Kind.NEWS_SITEMAP) or shows(page)
+            # makes news, whether or not any changed: a few, as cheap. A standalone page is no
+            # article of the site either, and its fingerprint a digest of one file. The home
+            # page's on-this-day articles change with the day (kinds._home): one page, as cheap.
+            fresh = (
+                kept is None
+                or page.kind in (Kind.REDIRECT, Kind.NEWS_SITEMAP, Kind.PAGE)
+                or "on_this_day" in page.context
+                or shows(page)
+            )
             fingerprints[page.url] = self.of(page) if fresh else kept
         return Marks(placement, digests, fingerprints)
 
@@ -145,8 +171,12 @@ class Fingerprints:
         def holds(value: Any) -> bool:
             if isinstance(value, Article):
                 return id(value) in ids
-            if isinstance(value, (Pagination, Feed)):
+            if isinstance(value, (Pagination, Feed, Story)):
                 return not ids.isdisjoint(map(id, value.articles))
+            if isinstance(value, StoryPart):  # its story's name may be its first article's title
+                return not ids.isdisjoint(map(id, value.story.articles))
+            if isinstance(value, (Correction, CorrectionsFeed)):
+                return True  # any article changed may have gained a correction, or lost one
             if isinstance(value, tuple):
                 return any(holds(v) for v in value)
             if isinstance(value, Mapping):
@@ -159,9 +189,12 @@ class Fingerprints:
     def of(self, page: Page) -> str:
         shown = []
         for name, value in sorted(page.context.items()):
-            if name == "article" and isinstance(value, Article):  # the page's own: its body too
+            if name in _OWN and isinstance(value, Article):  # the page's own: its body too
                 value = (self.digests.get(value.source), value)
-            described = self._describe(value)
+            if name in _LISTING_NAMES and isinstance(value, (Term, Region, Period)):
+                described = self.named(value)
+            else:
+                described = self._describe(value)
             if described is _UNKNOWN:
                 described = self.whole_site()  # something this module cannot follow
             shown.append((name, described))
@@ -176,15 +209,21 @@ class Fingerprints:
         if isinstance(value, Article):
             return self.article(value)
         if isinstance(value, Pagination):
-            # the first URL and the count stand for every page's URL (page_url derives them)
-            articles = [self.article(a) for a in value.articles]
-            return value.number, value.urls[0], value.count, value.total, articles
+            known = self._articles  # most are: each article is listed a dozen times
+            articles = [known.get(a.url) or self.article(a) for a in value.articles]
+            urls = value.first_url, value.older_url, value.newer_url
+            return value.number, urls, value.total, articles
         if isinstance(value, Term):
             return value.name, value.url, len(value.articles)
         if isinstance(value, Region):
             return self.region(value), [self.region(r) for r in self.site.breadcrumbs(value)]
         if isinstance(value, Period):
             return self.period(value)
+        if isinstance(value, Story):
+            return value.slug, value.name, value.url, [self.article(a) for a in value.articles]
+        if isinstance(value, StoryPart):  # on the article's page: the story's name, not its articles
+            story, shown = value.story, (value.previous, value.next, value.latest)
+            return story.slug, story.name, story.url, value.count, value.number, self._describe(shown)
         if isinstance(value, Overview):
             periods = [(p.url, p.name, len(p.articles)) for p in value.periods.values()]
             days = (
@@ -194,6 +233,10 @@ class Fingerprints:
             return value.count, days, periods, [self.region(r) for r in value.top_regions]
         if isinstance(value, MenuItem):
             return value.label, value.url, value.kinds
+        if isinstance(value, Correction):  # the note, and its article as a listing shows it
+            return self.article(value.article), value.number, value.note.date, value.note.text
+        if isinstance(value, CorrectionsFeed):
+            return repr(value)  # plain data, all of it shown
         if isinstance(value, Feed):
             articles = [(self.digests.get(a.source), self.article(a)) for a in value.articles]
             return value.title, value.url, value.home, value.updated.isoformat(), articles
@@ -228,14 +271,22 @@ class Fingerprints:
             article.slug,
             article.summary,
             article.reading_minutes,
-            article.draft,
+            site.status_of(article),
             repr(dict(article.extra)),
+            article.lead_image,  # measured from its file, which may change alone (engine/pictures.py)
             [(t.name, t.url) for t in site.tags_of(article)],
             [(a.name, a.url) for a in site.authors_of(article)],
             [[(r.name, r.url) for r in site.breadcrumbs(region)] for region in site.regions_of(article)],
         )
         self._articles[article.url] = shown
         return shown
+
+    def named(self, listing: Term | Region | Period) -> Any:
+        """What every page of a listing shows of its term, region or period (see
+        ``_LISTING_NAMES``): names and URLs."""
+        if isinstance(listing, Region):
+            return [(r.path, r.name, r.url) for r in self.site.breadcrumbs(listing)]
+        return listing.name, listing.url
 
     def region(self, region: Region) -> Any:
         regions = self.site.regions

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from generator.config import Config, template_dirs
+from generator.config import Config, template_dirs, theme_dir
 from generator.content import sources
 from generator.content.model import Article
 from generator.errors import ContentError
@@ -24,21 +28,30 @@ from generator.site.seo import news_article
 from generator.site.taxonomy import MONTHS, Site
 from generator.urls import absolute_url, site_url
 
+#: Names the theme's template over the site's of the same name: ``theme/article.html``.
+THEME_PREFIX = "theme"
+
 
 class TemplateLoader(jinja2.FileSystemLoader):
     """The site's templates over the theme's, file by file, reading only the files
     ``sources.find_templates`` lists: a symlink that leads out of the site folder is skipped
-    (the build warns), and the theme's template of that name is used instead."""
+    (the build warns), and the theme's template of that name is used instead. ``theme/NAME``
+    is the theme's own, so a site's ``article.html`` can extend ``theme/article.html`` and
+    change one block of it."""
 
     def __init__(self, config: Config) -> None:
         super().__init__(template_dirs(config))
         self.listed = {str(path) for path in sources.find_templates(config)[0]}
+        self.theme = str(theme_dir())
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)
-        for folder in self.searchpath:
+        folders = self.searchpath
+        if pieces[:1] == [THEME_PREFIX] and len(pieces) > 1:
+            folders, pieces = [self.theme], pieces[1:]
+        for folder in folders:
             filename = os.path.join(folder, *pieces)
             if filename in self.listed:
                 with open(filename, encoding=self.encoding) as file:
@@ -87,7 +100,7 @@ def environment(
         auto_reload=False,  # else every page rendered stats every template it uses
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,  # every extension, .txt and .xml too: front matter is never markup
-        undefined=jinja2.StrictUndefined,  # a typo in a template is an error, not empty text
+        undefined=_Undefined,  # a typo in a template is an error, not empty text
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -97,8 +110,8 @@ def environment(
     env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat()
     # The archive timeline is computed in Python (generator/timeline.py), not in Jinja.
-    env.globals["timeline"] = lambda overview, year=None: Markup(
-        timeline.chart(overview.periods, year, lambda path: site_url(config, path))
+    env.globals["timeline"] = lambda periods, year=None: Markup(
+        timeline.chart(timeline.by_parts(periods), year, lambda path: site_url(config, path))
     )
 
     def reading(function: Any) -> Any:
@@ -113,6 +126,7 @@ def environment(
 
     env.globals.update(
         index=kinds.index_urls(config),
+        feed_of=kinds.feed_of,
         card=_Cards(env),
         news_article=reading(news_article),
         search_filters=reading(filters),
@@ -168,17 +182,17 @@ def format_date(value: date | datetime, style: str = "long") -> str:
 
 def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:
     """One page to bytes; a template problem is reported at its template file and line."""
+    values = {"page": page, "site": site, "config": site.config, **kinds.shared(site), **page.context}
     try:
         template = env.get_template(page.template)
-        values = {"page": page, "site": site, "config": site.config, **kinds.shared(site), **page.context}
         return template.render(values).encode()
     except jinja2.TemplateError as error:
-        raise _template_error(error, page) from None
+        raise _template_error(error, page, [*values, *env.globals]) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as error:
         # Raised by the template's own expressions ({{ 1 / 0 }}, a bad filter argument, a
         # template that includes itself): still the template's fault, so still reported at its
         # file and line, not as a crash.
-        raise _template_error(error, page) from None
+        raise _template_error(error, page, [*values, *env.globals]) from None
 
 
 def render_reading(page: Page, env: ReadingEnvironment, site: Site) -> tuple[bytes, set[str]]:
@@ -190,7 +204,9 @@ def render_reading(page: Page, env: ReadingEnvironment, site: Site) -> tuple[byt
         env.reads = None
 
 
-def _template_error(error: Exception, page: Page) -> ContentError:
+def _template_error(error: Exception, page: Page, names: list[str]) -> ContentError:
+    """``error`` at the template file and line that raised it; ``names``: those the page's
+    templates are given, to suggest one for a name that is undefined."""
     path, line = Path(page.template), 1
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         path, line = Path(error.filename), error.lineno or 1
@@ -199,10 +215,121 @@ def _template_error(error: Exception, page: Page) -> ContentError:
             if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
                 path, line = Path(frame.filename), frame.lineno or 1
                 break
-    if isinstance(error, jinja2.TemplateError):
+    if isinstance(error, Missing):
+        message = error.explain(_source_line(path, line), names)
+    elif isinstance(error, jinja2.TemplateError):
         message = error.message or type(error).__name__
     elif isinstance(error, RecursionError):
         message = "RecursionError: templates include, extend or call one another without end"
     else:
         message = f"{type(error).__name__}: {error}"
     return ContentError(path, line, message, page.url)
+
+
+# -- undefined values, in the template's own terms -------------------------------------------------
+
+#: The names templates know Dateline's objects by, for a message about one of them that
+#: cannot be placed in the template's text: ``config.titel``, not ``generator.config.Config``.
+TEMPLATE_NAMES = MappingProxyType(
+    {
+        "Config": "config",
+        "Site": "site",
+        "Article": "article",
+        "Page": "page",
+        "Term": "term",
+        "Region": "region",
+        "Period": "period",
+        "Pagination": "pagination",
+        "Overview": "overview",
+        "MenuItem": "item",
+    }
+)
+
+
+class Missing(jinja2.UndefinedError):
+    """An undefined name, attribute or item, with the object it was asked of."""
+
+    def __init__(self, message: str, owner: Any, name: Any) -> None:
+        super().__init__(message)
+        self.owner = owner
+        self.name = name
+
+    def explain(self, source: str, names: list[str]) -> str:
+        """What is undefined as the template wrote it (``config.titel``, read from the
+        template's ``source`` line where it can be found), and the closest name it has."""
+        if self.owner is jinja2.runtime.missing:  # a variable: suggested from those given
+            return _suggesting(str(self.message), repr(self.name), names, repr, cutoff=0.75)
+        if not isinstance(self.name, str):
+            return str(self.message)
+        written = _written(source, self.name) or _known_name(self.owner)
+        if written is None:
+            return _suggesting(str(self.message), repr(self.name), _names_of(self.owner), repr)
+        receiver, style = written
+
+        def spell(name: str) -> str:
+            return f'{receiver}["{name}"]' if style == "item" else f"{receiver}.{name}"
+
+        return _suggesting(f"{spell(self.name)} is undefined", self.name, _names_of(self.owner), spell)
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined raising ``Missing``, which remembers what was asked of what."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        hint: str | None = None,
+        obj: Any = jinja2.runtime.missing,
+        name: str | None = None,
+        exc: type[jinja2.TemplateRuntimeError] = jinja2.UndefinedError,
+    ) -> None:
+        if exc is jinja2.UndefinedError:
+            exc = partial(Missing, owner=obj, name=name)  # type: ignore[assignment]
+        super().__init__(hint, obj, name, exc)
+
+
+def _source_line(path: Path, line: int) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return ""
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _written(source: str, name: str) -> tuple[str, str] | None:
+    """Where a template line asks for ``name`` of something: the expression asked
+    (``site.config``) and how (``attribute`` or ``item``); None unless exactly one is found."""
+    attribute = re.compile(rf"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\.\s*{re.escape(name)}\b")
+    item = re.compile(rf"""([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\[\s*["']{re.escape(name)}["']\s*\]""")
+    found = {(m, "attribute") for m in attribute.findall(source)} | {
+        (m, "item") for m in item.findall(source)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _known_name(owner: Any) -> tuple[str, str] | None:
+    """The name templates give a Dateline object (``config``), when the line does not say."""
+    kind = type(owner)
+    if kind.__module__.startswith("generator.") and kind.__name__ in TEMPLATE_NAMES:
+        return TEMPLATE_NAMES[kind.__name__], "attribute"
+    return None
+
+
+def _names_of(owner: Any) -> list[str]:
+    """The names a template may ask of ``owner``: a mapping's keys, the public attributes of
+    one of Dateline's objects; none of anything else (a string's methods help nobody)."""
+    if isinstance(owner, Mapping):
+        return [key for key in owner if isinstance(key, str)]
+    if type(owner).__module__.startswith("generator."):
+        return [name for name in dir(owner) if not name.startswith("_")]
+    return []
+
+
+def _suggesting(
+    message: str, name: str, candidates: list[str], spell: Callable[[str], str], cutoff: float = 0.6
+) -> str:
+    """``message``, with "did you mean" the candidate closest to ``name``, if one is close.
+    Variables are few and unlike one another, so one must be closer to be meant."""
+    close = difflib.get_close_matches(name.strip("'"), candidates, n=1, cutoff=cutoff)
+    return f"{message}; did you mean {spell(close[0])}?" if close else message

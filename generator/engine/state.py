@@ -90,6 +90,7 @@ class State:
     warnings: tuple[tuple[str, int, str], ...]
     outputs: tuple[str, ...] = ()  # every file of the output, relative to it
     search_shards: tuple[str, ...] = ()  # what each shard of the search index was made from
+    scheduled: tuple[str, datetime] | None = None  # the next article to come due: its source, date
 
 
 def state_key(config: Config) -> str:
@@ -124,13 +125,24 @@ def unchanged(state: State, seen: Inputs, now: datetime, out_dir: Path) -> bool:
     return True
 
 
-def next_due(articles: Iterable[Article], now: datetime) -> datetime | None:
+def next_due(articles: Iterable[Article], now: datetime, *also: datetime | None) -> datetime | None:
     """When the site next changes by the clock alone: a scheduled (future-dated) article is
     published, an article reaches its expiry date, or one leaves the Google News sitemap
-    (``NEWS_WINDOW`` after it was published). A build with drafts shows every article
-    whatever the clock, but its news sitemap still lists only the published ones."""
+    (``NEWS_WINDOW`` after it was published); or at one of the moments ``also`` names (the
+    midnight that changes the home page's on-this-day articles). A build with drafts shows
+    every article whatever the clock, but its news sitemap still lists only the published ones."""
     live = [a for a in articles if not a.draft]
     moments = [a.date for a in live if a.date > now]
+    moments += [moment for moment in also if moment is not None and moment > now]
     moments += [a.expires for a in live if a.expires is not None and a.expires > now]
     moments += [a.date + NEWS_WINDOW for a in live if a.date + NEWS_WINDOW > now]
     return min(moments, default=None)
+
+
+def next_scheduled(articles: Iterable[Article], now: datetime) -> tuple[str, datetime] | None:
+    """The scheduled (future-dated, not draft) article published next: its source and date."""
+    upcoming = [(a.date, a.source) for a in articles if not a.draft and a.date > now]
+    if not upcoming:
+        return None
+    moment, source = min(upcoming)
+    return source, moment

@@ -13,6 +13,7 @@ from typing import TextIO
 from generator.config import Config, template_dirs
 from generator.content import sources
 from generator.engine import build, memory
+from generator.engine.pictures import RASTER_SUFFIXES
 from generator.errors import BuildFailed, ContentError, DatelineError, SourceUnreadable
 from generator.preview.server import Preview
 from generator.preview.tracker import read_stamped, url_of
@@ -92,15 +93,18 @@ class Rebuilder:
     def _copy_static(self, config: Config, because: list[Path]) -> int | None:
         """Copy edited static files straight into the build, or None when a build is needed.
 
-        A stylesheet or image changes no page, so it needs no build: on a large archive this
-        turns a CSS edit from a full build into a file copy. Anything else, a deletion, or a
-        save while the build is broken (the fix may be elsewhere) goes through the build.
+        A stylesheet or script changes no page, so it needs no build: on a large archive this
+        turns a CSS edit from a full build into a file copy. Anything else, a picture (pages
+        show its size, engine/pictures.py), a deletion, or a save while the build is broken
+        (the fix may be elsewhere) goes through the build.
         """
         folders = [d / "static" for d in template_dirs(config)] + [config.static_dir]
         folders = [folder.resolve() for folder in folders]
         if not because or self.preview.hub.last_build().errors:
             return None
         if not all(p.is_file() and any(p.is_relative_to(f) for f in folders) for p in because):
+            return None
+        if any(p.suffix.lower() in RASTER_SUFFIXES for p in because):
             return None
         urls = {source.resolve(): url for url, source in sources.static_files(config).items()}
         if not all(path.resolve() in urls for path in because):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import ipaddress
 import os
 import re
 import subprocess
@@ -51,7 +52,6 @@ FALLBACK_IDENTITY = {
     "GIT_COMMITTER_EMAIL": "dateline@localhost",
 }
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 #: URL schemes git pushes over; anything else must be set up as a named remote first.
 _URL_SCHEMES = {"http", "https", "ssh", "git", "file", "git+ssh", "ssh+git"}
 #: git's scp-like syntax, ``[user@]host:path``: a colon before any slash (and not ``::``,
@@ -166,6 +166,7 @@ def publish(
     ``remote`` is a remote's name or a URL (default ``origin``; without ``push`` a missing
     default remote is fine and only the local branch is used).
     """
+    check_production_url(config)
     git = repository(config.site_dir)
     domain = normalise_cname(cname if cname is not None else config.cname)
     _check_branch(git, branch)
@@ -285,15 +286,32 @@ def _megabytes(size: int) -> str:
     return f"{size / SITE_LIMIT_SIZE:.2f} GB" if size >= SITE_LIMIT_SIZE else f"{size / MB:.1f} MB"
 
 
-def production_warnings(config: Config) -> list[str]:
-    """Settings that work for a preview but not on the published site."""
-    host = urlsplit(config.base_url).hostname or ""
-    if host in _LOCAL_HOSTS:
-        return [
-            f"base_url is {config.base_url}: canonical URLs in the published site will point "
-            "there; set base_url in site.toml or pass --base-url https://ORG.github.io/REPO/"
-        ]
-    return []
+def check_production_url(config: Config) -> None:
+    """Refuse a base URL on this machine (``localhost``, ``127.0.0.1``, ``::1``; ``dateline
+    init`` writes one and it is the default): every canonical URL, feed and sitemap of the
+    published site would point at the reader's own computer."""
+    host = (urlsplit(config.base_url).hostname or "").rstrip(".").lower()
+    if host and not _on_this_machine(host):
+        return
+    default = " (the default)" if config.base_url == Config.base_url else ""
+    raise DatelineError(
+        f"base_url is {config.base_url}{default}, an address on this machine: the published "
+        "site's canonical URLs, feeds and sitemaps would point there. Set base_url in site.toml "
+        "to the address the site is published at (https://ORG.github.io/REPO/ on GitHub Pages, "
+        "or your domain), or pass --base-url; nothing was built or committed"
+    )
+
+
+def _on_this_machine(host: str) -> bool:
+    """Whether ``host`` names this machine: ``localhost`` (and names under it), a loopback
+    address (127.0.0.0/8, ::1) or the unspecified one (0.0.0.0, ::)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def normalise_cname(value: str | None) -> str | None:

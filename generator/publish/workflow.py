@@ -5,6 +5,9 @@ branch and serves the uploaded artifact, so no ``gh-pages`` branch is needed. Th
 from ``actions/configure-pages``, which knows the project sub-path and any custom domain.
 The build cache and the last output travel between runs in the Actions cache, so a run after
 a one-article edit renders what a build on the editor's machine would, not the whole archive.
+It also runs on a schedule (``--every`` minutes), so that embargoed articles go live on time:
+a scheduled run builds, and saves and deploys only when the build wrote or removed a file
+(``dateline build --changed-file``), which it does once an article has come due.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ PYTHON_VERSION = "3.12"
 _RUN_INDENT = 10  # of the lines of the template's `run: |` blocks
 _BLOCK_INDENT = 12  # of the lines of the template's `path: |` and `restore-keys: |` blocks
 OUTPUT_FOLDER = "_site"
+DEFAULT_EVERY = 15  # minutes between scheduled runs
+_CHANGED = "github.event_name != 'schedule' || {outputs}.changed == 'true'"  # a push always deploys
 CACHE_FOLDER = ".dateline-cache"  # Config.cache_dir, inside the site folder
 
 _TEMPLATE = """\
@@ -33,7 +38,7 @@ name: Publish to GitHub Pages
 on:
   push:
     branches: [{branch}]
-  workflow_dispatch:
+  workflow_dispatch:{schedule}
 
 permissions:
   contents: read
@@ -48,6 +53,8 @@ concurrency:
 jobs:
   build:
     runs-on: ubuntu-latest
+    outputs:
+      changed: ${{{{ steps.build.outputs.changed }}}}
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
@@ -76,12 +83,16 @@ jobs:
           key: {cache_key}
           restore-keys: |
             {restore_keys}
+      # Writes the step output `changed`: whether the build wrote or removed any file. A
+      # scheduled run that changed nothing (no article came due) saves and deploys nothing.
       - name: Build
+        id: build
         env:
           BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
         run: |
-          dateline build{site} --base-url "$BASE_URL/" --output _site
+          dateline build{site} --base-url "$BASE_URL/" --output _site --changed-file "$GITHUB_OUTPUT"
       - name: Save the build cache
+        if: {step_changed}
         uses: actions/cache/save@v4
         with:
           path: |
@@ -89,12 +100,14 @@ jobs:
           key: ${{{{ steps.cache.outputs.cache-primary-key }}}}
       - name: Leave Dateline's output marker out of the artifact
         run: rm -f _site/.dateline-output
-      - uses: actions/upload-pages-artifact@v3
+      - if: {step_changed}
+        uses: actions/upload-pages-artifact@v3
         with:
           path: _site
 
   deploy:
     needs: build
+    if: {job_changed}
     runs-on: ubuntu-latest
     environment:
       name: github-pages
@@ -112,8 +125,11 @@ class Workflow:
     text: str
 
 
-def workflow(site_dir: Path, branch: str | None = None, install: str | None = None) -> Workflow:
-    """The workflow for the site in ``site_dir``, placed at its repository's root."""
+def workflow(
+    site_dir: Path, branch: str | None = None, install: str | None = None, every: int = DEFAULT_EVERY
+) -> Workflow:
+    """The workflow for the site in ``site_dir``, placed at its repository's root; scheduled
+    every ``every`` minutes (0: never)."""
     root = _repository_root(site_dir)
     site = site_dir.resolve().relative_to(root).as_posix()
     source = _checked_branch(root, branch) if branch else _current_branch(root) or "main"
@@ -126,8 +142,25 @@ def workflow(site_dir: Path, branch: str | None = None, install: str | None = No
         python=PYTHON_VERSION,
         install=_run_text(install or _install_command(root, site_dir.resolve()), "install command"),
         site="" if site == "." else f" --site {_run_text(_quote(_no_expression(site)), 'site path')}",
+        schedule=_schedule(every),
+        step_changed=_CHANGED.format(outputs="steps.build.outputs"),
+        job_changed=_CHANGED.format(outputs="needs.build.outputs"),
     )
     return Workflow(root / WORKFLOW_PATH, text)
+
+
+def _schedule(every: int) -> str:
+    """The ``schedule:`` trigger of a run every ``every`` minutes (5 to 60: GitHub runs none
+    more often), or nothing for 0."""
+    if every == 0:
+        return ""
+    if not 5 <= every <= 60:
+        raise DatelineError(f"--every is 5 to 60 minutes (0: no scheduled runs), not {every}")
+    cron = "0 * * * *" if every == 60 else f"*/{every} * * * *"
+    return (
+        f"\n  # Publishes embargoed articles once they come due (GitHub may start a run a few minutes late)."
+        f'\n  schedule:\n    - cron: "{cron}"'
+    )
 
 
 def write(flow: Workflow, force: bool = False) -> bool:

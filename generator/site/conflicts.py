@@ -38,7 +38,7 @@ def check_urls(pages: list[Page], config: Config) -> None:
     for url, claimants in claims.items():
         if _relative(url) is None:
             for page in claimants:
-                if page.kind in (Kind.ARTICLE, Kind.REDIRECT) and (maker := _maker(page, keys)) is not None:
+                if page.kind in (*_OWN_FILE, Kind.REDIRECT) and (maker := _maker(page, keys)) is not None:
                     errors.append(maker.error(f"URL {url} would lead outside the output folder"))
         if len(claimants) < 2:
             continue
@@ -86,6 +86,10 @@ def _folder_conflicts(files: Mapping[str, Page], keys: Mapping[Kind, tuple[str, 
     return errors
 
 
+#: The pages that are one file each (an article's, a standalone page's), by what holds it.
+_OWN_FILE = {Kind.ARTICLE: "article", Kind.PAGE: "standalone"}
+
+
 def _at(article: Article, message: str) -> ContentError:
     line = article.lines.get("slug") or article.lines.get("title") or 1
     return ContentError(Path(article.source), line, message)
@@ -111,18 +115,18 @@ class _Maker:
 
 def _maker(page: Page, keys: Mapping[Kind, tuple[str, ...]]) -> _Maker | None:
     """Who made ``page``: an article for its own page; for a redirect, the file and line that
-    ask for it; for the first page of a tag, author, region or date listing, the first (by file
-    name) of the articles that name it, at the line that does. Later pages of a listing and the
-    site's own pages are made by no one file."""
-    if page.kind == Kind.ARTICLE:
-        article = page.context["article"]
+    ask for it; for the first page of a tag, author, region or date listing or a story's page,
+    the first (by file name) of the articles that name it, at the line that does. Later pages
+    of a listing and the site's own pages are made by no one file."""
+    if page.kind in _OWN_FILE:
+        article = page.context[_OWN_FILE[page.kind]]
         return _Maker(article.source, _at(article, "").line)
     if page.kind == Kind.REDIRECT:
         redirect = page.context["redirect"]
         return _Maker(redirect.source, redirect.line)
     pagination = page.context.get("pagination")
     listed = _listed(page)
-    if listed is None or pagination is None or pagination.number > 1 or not listed[1]:
+    if listed is None or (pagination is not None and pagination.number is not None) or not listed[1]:
         return None
     name, articles = listed
     article = min(articles, key=lambda a: a.source)
@@ -137,17 +141,19 @@ def _listed(page: Page) -> tuple[str, tuple[Article, ...]] | None:
     for key in ("term", "period"):
         if (found := page.context.get(key)) is not None:
             return found.name, found.articles
+    if (story := page.context.get("story")) is not None:  # a story is one page
+        return story.slug, story.articles
     return None
 
 
 def _describe(page: Page) -> str:
-    if page.kind == Kind.ARTICLE:
-        return page.context["article"].source
+    if page.kind in _OWN_FILE:
+        return page.context[_OWN_FILE[page.kind]].source
     if page.kind == Kind.REDIRECT:
         redirect = page.context["redirect"]
         return f"the redirect on line {redirect.line} of {redirect.source}"
     listed, pagination = _listed(page), page.context.get("pagination")
     if listed is None:
         return f"the {page.kind} page"
-    number = f"page {pagination.number} of " if pagination is not None and pagination.number > 1 else ""
+    number = f"page {pagination.number} of " if pagination is not None and pagination.number else ""
     return f"{number}the {page.kind} '{listed[0]}'"

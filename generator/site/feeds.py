@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 from generator import __version__
 from generator.config import Config
 from generator.content.model import Article
+from generator.content.redirects import UNDATED
 from generator.engine.state import NEWS_WINDOW
 from generator.site.pages import Kind, Page
 from generator.site.taxonomy import Site, is_published
@@ -37,7 +38,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # XML 1.0 forbids C0 controls (but tab, LF, CR), surrogates and U+FFFE/U+FFFF; C1 controls are
 # allowed but "discouraged" and only ever arrive by accident.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_LINK_ATTRIBUTE = re.compile(r'\b(href|src|srcset)="([^"]*)"')
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "updated" of a feed with no entries
 
 
@@ -132,13 +133,15 @@ def plan(
     feeds: list[Page] = []
     limit = config.feed_limit
     for listing in with_feeds:
-        articles = _listing(site, listing)
+        articles = _published(site, _listing(site, listing))
         chosen = tuple(articles[:limit] if limit > 0 else articles)
         title = config.title if listing.kind == Kind.HOME else f"{listing.title} · {config.title}"
         feed = _feed(config, feed_url(listing.url), listing.url, title, chosen, entries.entry)
         feeds.append(Page(feed_url(listing.url), "atom.xml", Kind.FEED, title, {"feed": feed}))
     if feeds:
         feeds.append(Page("/feed.json", "feed.json", Kind.FEED, config.title, feeds[0].context))
+    if site.config.drafts:  # what a build with drafts shows only as a preview is no part of the site
+        listed = [page for page in listed if _shows_published(site, page)]
     feeds += sitemap(site, listed, sitemap_max_urls, others=(NEWS_SITEMAP_URL,))
     feeds.append(news_sitemap(site))
     feeds.append(Page("/robots.txt", "robots.txt", Kind.ROBOTS, "robots.txt"))
@@ -238,7 +241,12 @@ def absolute_links(body_html: str, page_url: str) -> str:
     """Links and images in an article body made absolute, as feed readers need them."""
 
     def absolute(match: re.Match[str]) -> str:
-        target = urljoin(page_url, html.unescape(match[2]))
+        written = html.unescape(match[2])
+        if match[1] == "srcset":  # "photo-480w.jpg 480w, photo.jpg 1200w"
+            candidates = (candidate.strip().partition(" ") for candidate in written.split(","))
+            target = ", ".join(f"{urljoin(page_url, url)}{space}{width}" for url, space, width in candidates)
+        else:
+            target = urljoin(page_url, written)
         return f'{match[1]}="{html.escape(target)}"'
 
     return _LINK_ATTRIBUTE.sub(absolute, body_html)
@@ -292,7 +300,9 @@ class _LastModified:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.everything = newest((a.updated or a.date for a in site.articles), default=_EPOCH)
+        self.everything = newest(
+            (a.updated or a.date for a in _published(site, site.articles)), default=_EPOCH
+        )
         self.listings: dict[str, datetime] = {}  # per listing, by its first page's URL
         # Each article is in a dozen listings: its instant is worked out once.
         self.instants = {a.url: (a.updated or a.date).astimezone(UTC) for a in site.articles}
@@ -301,12 +311,21 @@ class _LastModified:
         if page.kind == Kind.ARTICLE:
             article = page.context["article"]
             return article.updated or article.date
+        if page.kind == Kind.CORRECTIONS:  # its newest correction (they are newest first)
+            return page.context["corrections"][0].note.date
+        if page.kind == Kind.PAGE:  # a standalone page: its own date, when it gives one
+            standalone = page.context["standalone"]
+            return standalone.updated or (standalone.date if standalone.date != UNDATED else self.everything)
         pagination = page.context.get("pagination")
-        if pagination is None:
+        if pagination is None and page.kind != Kind.STORY:
             return self.everything
-        first = pagination.urls[0]
+        if pagination is not None and pagination.number is not None:  # it keeps its articles
+            shown = _published(self.site, pagination.articles)
+            latest = max(shown, key=lambda a: self.instants[a.url], default=None)
+            return self.everything if latest is None else latest.updated or latest.date
+        first = pagination.first_url if pagination is not None else page.url
         if first not in self.listings:
-            articles = _listing(self.site, page)
+            articles = _published(self.site, _listing(self.site, page))
             latest = max(articles, key=lambda a: self.instants[a.url], default=None)
             self.listings[first] = self.everything if latest is None else latest.updated or latest.date
         return self.listings[first]
@@ -366,9 +385,26 @@ def sitemap(
     return [Page("/sitemap.xml", "sitemap-index.xml", Kind.SITEMAP, "Sitemap index", index), *pages]
 
 
+def _published(site: Site, articles: Sequence[Article]) -> Sequence[Article]:
+    """``articles`` without the drafts, scheduled and expired articles a build with drafts
+    shows: feeds and sitemaps are the published site's, whatever the build previews."""
+    if not site.config.drafts:  # then every article of the site is published
+        return articles
+    return tuple(a for a in articles if is_published(a, site.now))
+
+
+def _shows_published(site: Site, page: Page) -> bool:
+    """Whether a page shows a published article: its own, or one of its listing's."""
+    if page.kind == Kind.ARTICLE:
+        return is_published(page.context["article"], site.now)
+    if page.kind == Kind.PAGE:
+        return is_published(page.context["standalone"], site.now)
+    return any(is_published(a, site.now) for a in _listing(site, page))
+
+
 def _listing(site: Site, page: Page) -> Sequence[Article]:
-    """Every article of the listing a paginated page belongs to."""
-    for key in ("term", "region", "period"):
+    """Every article of the listing a paginated page (or a story's page) belongs to."""
+    for key in ("term", "region", "period", "story"):
         if key in page.context:
             return page.context[key].articles
     return site.articles

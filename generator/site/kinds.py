@@ -14,11 +14,13 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import Config
-from generator.site import feeds, search
+from generator.site import corrections, feeds, onthisday, search
 from generator.site.pages import Kind, Page, paginate
 from generator.site.taxonomy import Site
+from generator.theming import inline_markdown
 
 DATE_KEYS = ("date", "publishDate")
+STORY_KEYS = ("story",)
 ARCHIVE_URL = "/archive/"
 
 
@@ -37,6 +39,8 @@ class Section:
     named_by: Callable[[Config], tuple[str, ...]] = lambda config: ()
     feeds: bool = False  # the first page of each listing has an Atom feed beside it
     in_sitemap: bool = True
+    #: The label of its index page in the site's footer, as for the menu.
+    footer: str | None = None
     #: Whether the site has this section at all (no authors named: no author pages).
     present: Callable[[Site], bool] = lambda site: True
 
@@ -60,12 +64,20 @@ def _region_index(config: Config) -> str:
     return index_url(config.permalinks.region, "/regions/")
 
 
+def _story_index(config: Config) -> str:
+    return index_url(config.permalinks.story, "/stories/")
+
+
 def _home(site: Site, planned: Sequence[Page]) -> list[Page]:
-    return paginate("/", Kind.HOME, site.config.title, site.articles, site.config.per_page)
+    # Today's on-this-day articles depend on the clock: incremental.Fingerprints takes the
+    # page's fingerprint again on every build, so the key is there even when nothing is shown.
+    on_this_day = onthisday.of_day(site, onthisday.today(site))
+    first_only = {"overview": site.overview, "on_this_day": on_this_day}
+    return paginate("/", Kind.HOME, site.config.title, site.articles, site.config.per_page, first_only)
 
 
 def _articles(site: Site, planned: Sequence[Page]) -> list[Page]:
-    older, newer, related = site.older, site.newer, site.related
+    older, newer, related, parts = site.older, site.newer, site.related, site.story_parts
     return [
         Page(
             article.url,
@@ -78,10 +90,18 @@ def _articles(site: Site, planned: Sequence[Page]) -> list[Page]:
                     "older": older.get(article.url),
                     "newer": newer.get(article.url),
                     "related": related.get(article.url, ()),
+                    "story_part": parts.get(article.url),
                 }
             ),
         )
         for article in site.articles
+    ]
+
+
+def _pages(site: Site, planned: Sequence[Page]) -> list[Page]:
+    return [
+        Page(page.url, "page.html", Kind.PAGE, page.title, MappingProxyType({"standalone": page}))
+        for page in site.pages
     ]
 
 
@@ -108,17 +128,44 @@ def _regions(site: Site, planned: Sequence[Page]) -> list[Page]:
     regions = MappingProxyType({"regions": site.regions})
     pages = [Page(_region_index(config), "regions.html", Kind.REGIONS, "Regions", regions)]
     for region in site.regions.values():
+        subregions = {"subregions": site.subregions(region)}
         pages += paginate(
-            region.url, Kind.REGION, region.name, region.articles, config.per_page, region=region
+            region.url, Kind.REGION, region.name, region.articles, config.per_page, subregions, region=region
         )
     return pages
 
 
+def _stories(site: Site, planned: Sequence[Page]) -> list[Page]:
+    stories = tuple(site.stories.values())
+    index = MappingProxyType({"stories": stories})
+    pages = [Page(_story_index(site.config), "stories.html", Kind.STORIES, "Stories", index)]
+    for story in stories:
+        shown = MappingProxyType({"story": story})
+        pages.append(Page(story.url, "story.html", Kind.STORY, story.name, shown))
+    return pages
+
+
 def _dates(site: Site, planned: Sequence[Page]) -> list[Page]:
-    pages = [Page(ARCHIVE_URL, "archive.html", Kind.ARCHIVE, "Archive")]
+    overview = MappingProxyType({"overview": site.overview})
+    pages = [Page(ARCHIVE_URL, "archive.html", Kind.ARCHIVE, "Archive", overview)]
     for period in site.periods.values():
         kind = (Kind.YEAR, Kind.MONTH, Kind.DAY)[len(period.parts) - 1]
-        pages += paginate(period.url, kind, period.name, period.articles, site.config.per_page, period=period)
+        within = {"periods": site.children_of(period)}  # a year's months, a month's days
+        pages += paginate(
+            period.url, kind, period.name, period.articles, site.config.per_page, within, period=period
+        )
+    return pages
+
+
+def _on_this_day(site: Site, planned: Sequence[Page]) -> list[Page]:
+    dates = onthisday.dates(site)
+    calendar = MappingProxyType({"calendar": onthisday.calendar(dates)})
+    pages = [Page(onthisday.ON_THIS_DAY_URL, "on-this-day.html", Kind.ON_THIS_DAY, "On this day", calendar)]
+    for date in dates.values():
+        shown = MappingProxyType({"date": date})
+        pages.append(
+            Page(date.url, "calendar-day.html", Kind.CALENDAR_DAY, f"On this day: {date.name}", shown)
+        )
     return pages
 
 
@@ -131,6 +178,10 @@ def _redirects(site: Site, planned: Sequence[Page]) -> list[Page]:
 
 def _not_found(site: Site, planned: Sequence[Page]) -> list[Page]:
     return [Page("/404.html", "404.html", Kind.NOT_FOUND, "Page not found")]
+
+
+def _corrections(site: Site, planned: Sequence[Page]) -> list[Page]:
+    return corrections.plan(site)
 
 
 def _search(site: Site, planned: Sequence[Page]) -> list[Page]:
@@ -146,18 +197,32 @@ def _feeds(site: Site, planned: Sequence[Page]) -> list[Page]:
 
 def _first_of_listing(page: Page) -> bool:
     pagination = page.context.get("pagination")
-    return pagination is not None and pagination.number == 1
+    if pagination is None:
+        return page.kind == Kind.STORY  # a story is one page, oldest article first
+    return pagination.number is None
+
+
+def feed_of(page: Page) -> str | None:
+    """The URL of the Atom feed of the listing ``page`` shows (every page of a listing shares
+    its first page's), or None when its kind has no feeds."""
+    if page.kind not in _FEED_KINDS:
+        return None
+    pagination = page.context.get("pagination")
+    if pagination is not None:
+        return feeds.feed_url(pagination.first_url)
+    return feeds.feed_url(page.url) if _first_of_listing(page) else None
 
 
 def in_sitemap(page: Page) -> bool:
-    # An article may be a file (``[permalinks] article = "/:year/:title.html"``).
-    return section_of(page.kind).in_sitemap and (page.url.endswith("/") or page.kind == Kind.ARTICLE)
+    # An article or a page may be a file (``[permalinks] article = "/:year/:title.html"``).
+    return section_of(page.kind).in_sitemap and (page.url.endswith("/") or page.kind in _FILES)
 
 
 #: In the order their pages are planned, which is the order of the sitemap.
 SECTIONS: tuple[Section, ...] = (
     Section((Kind.HOME,), _home, menu="Latest", index_url=lambda config: "/", feeds=True),
     Section((Kind.ARTICLE,), _articles),
+    Section((Kind.PAGE,), _pages),
     Section((Kind.TAGS, Kind.TAG), _tags, "Tags", _tag_index, lambda config: config.tag_keys, feeds=True),
     Section(
         (Kind.AUTHORS, Kind.AUTHOR),
@@ -176,11 +241,33 @@ SECTIONS: tuple[Section, ...] = (
         feeds=True,
     ),
     Section(
+        (Kind.STORIES, Kind.STORY),
+        _stories,
+        "Stories",
+        _story_index,
+        lambda config: STORY_KEYS,
+        feeds=True,
+        present=lambda site: bool(site.stories),
+    ),
+    Section(
         (Kind.ARCHIVE, Kind.YEAR, Kind.MONTH, Kind.DAY),
         _dates,
         "Archive",
         lambda config: ARCHIVE_URL,
         lambda config: DATE_KEYS,
+    ),
+    Section(
+        (Kind.ON_THIS_DAY, Kind.CALENDAR_DAY),
+        _on_this_day,
+        index_url=lambda config: onthisday.ON_THIS_DAY_URL,
+        present=lambda site: bool(site.articles),
+    ),
+    Section(
+        (Kind.CORRECTIONS,),
+        _corrections,
+        index_url=lambda config: corrections.CORRECTIONS_URL,
+        footer="Corrections",
+        present=corrections.present,
     ),
     Section((Kind.REDIRECT,), _redirects, in_sitemap=False),
     Section((Kind.NOT_FOUND,), _not_found, in_sitemap=False),
@@ -195,7 +282,8 @@ SECTIONS: tuple[Section, ...] = (
     Section((Kind.FEED, Kind.SITEMAP, Kind.NEWS_SITEMAP, Kind.ROBOTS), _feeds, in_sitemap=False),
 )
 #: The menu's order, which is a reader's, not the plan's.
-MENU = (Kind.HOME, Kind.REGIONS, Kind.TAGS, Kind.ARCHIVE, Kind.AUTHORS, Kind.SEARCH)
+MENU = (Kind.HOME, Kind.STORIES, Kind.REGIONS, Kind.TAGS, Kind.ARCHIVE, Kind.AUTHORS, Kind.SEARCH)
+_FILES = (Kind.ARTICLE, Kind.PAGE)  # the kinds of page whose URL may name a file
 _FEED_KINDS = frozenset(kind for section in SECTIONS if section.feeds for kind in section.kinds)
 
 
@@ -222,20 +310,39 @@ class MenuItem:
 
 
 def menu(site: Site) -> tuple[MenuItem, ...]:
-    """The site's menu: the index of each section the site has, in ``MENU`` order."""
+    """The site's menu: the index of each section the site has, in ``MENU`` order; then the
+    ``[[menu]]`` links of the settings and the standalone pages that ask to be in it, lighter
+    ``weight`` first (ties: the settings' in their order, then pages by URL). These are the
+    current item on the page at their URL (``kinds`` is empty)."""
     items = []
     for kind in MENU:
         section = section_of(kind)
         if section.present(site) and section.menu is not None and section.index_url is not None:
             items.append(MenuItem(section.menu, section.index_url(site.config), section.kinds))
-    return tuple(items)
+    added = [(link.weight, MenuItem(link.label, link.url, ())) for link in site.config.menu]
+    added += [(page.menu.weight, MenuItem(page.menu.label, page.url, ())) for page in site.pages if page.menu]
+    return (*items, *(item for _, item in sorted(added, key=lambda weighed: weighed[0])))
+
+
+def footer(site: Site) -> tuple[MenuItem, ...]:
+    """The links in the site's footer: the index of each section the site has that names
+    one (corrections, once there are any)."""
+    return tuple(
+        MenuItem(section.footer, section.index_url(site.config), section.kinds)
+        for section in SECTIONS
+        if section.footer is not None and section.index_url is not None and section.present(site)
+    )
 
 
 def shared(site: Site) -> Mapping[str, Any]:
-    """What every page is given besides its own context: the archive's overview and the menu.
+    """What every page is given besides its own context: the menu, the footer's links and the
+    footer's text (``[theme] footer``, as HTML).
     With the page's context, this is all a page of the default theme shows (see
-    incremental.Fingerprints)."""
-    return {"overview": site.overview, "menu": menu(site)}
+    incremental.Fingerprints). The archive's overview is given only to the pages that show
+    it (home, archive): its counts change with every article, as every page given it would."""
+    theme = site.config.theme
+    footer_text = inline_markdown(theme.footer, site.config.base_path) if theme.footer else ""
+    return {"menu": menu(site), "footer": footer(site), "footer_text": footer_text}
 
 
 def index_urls(config: Config) -> Mapping[str, str]:

@@ -13,24 +13,24 @@ from generator.content.model import Article
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """One page of a listing."""
+    """One page of a listing, with what it shows of the others.
 
-    number: int  # 1-based
-    urls: tuple[str, ...]  # the URL of every page of this listing, page 1 first
-    articles: tuple[Article, ...]
-    total: int  # articles in the whole listing
+    Numbered pages are counted from the oldest article: ``/page/1/`` holds the oldest
+    ``per_page`` articles, ``/page/2/`` the next, and each exactly ``per_page``, so a numbered
+    page keeps its articles as newer ones arrive and can be cited. The listing's first URL
+    shows the rest, its newest: ``per_page`` to twice that less one (all of them when fewer);
+    the article that would make it twice ``per_page`` turns its older half into the next
+    numbered page. No article is on two pages, so each page is its own canonical URL.
+    """
 
-    @property
-    def count(self) -> int:
-        return len(self.urls)
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.count else None
+    first_url: str  # the listing's URL
+    number: int | None  # None on the first URL
+    articles: tuple[Article, ...]  # newest first
+    older_url: str | None
+    newer_url: str | None  # from the newest numbered page, the first URL
+    # Articles in the whole listing, on its first URL only: shown on a numbered page, it
+    # would make the page change with every article the listing gains.
+    total: int | None
 
 
 class Kind(StrEnum):
@@ -45,10 +45,16 @@ class Kind(StrEnum):
     AUTHOR = "author"
     REGIONS = "regions"
     REGION = "region"
+    STORIES = "stories"
+    STORY = "story"
     ARCHIVE = "archive"
     YEAR = "year"
     MONTH = "month"
     DAY = "day"
+    ON_THIS_DAY = "on-this-day"  # the calendar of /on-this-day/
+    CALENDAR_DAY = "calendar-day"  # a month-day's articles of every year: /on-this-day/08-31/
+    CORRECTIONS = "corrections"
+    PAGE = "page"  # a standalone page: /about/
     REDIRECT = "redirect"
     NOT_FOUND = "not-found"
     SEARCH = "search"
@@ -67,21 +73,38 @@ class Page:
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def page_url(first: str, number: int) -> str:
-    return first if number == 1 else f"{first}page/{number}/"
+def page_url(first: str, number: int | None) -> str:
+    return first if number is None else f"{first}page/{number}/"
 
 
 def paginate(
-    first_url: str, kind: Kind, title: str, articles: Sequence[Article], per_page: int, **context: Any
+    first_url: str,
+    kind: Kind,
+    title: str,
+    articles: Sequence[Article],
+    per_page: int,
+    first_only: Mapping[str, Any] | None = None,
+    **context: Any,
 ) -> list[Page]:
-    """A listing split into pages of ``per_page``; an empty listing still gets its first page."""
-    count = max(1, -(-len(articles) // per_page))
-    urls = tuple(page_url(first_url, n) for n in range(1, count + 1))
-    pages = []
-    for number in range(1, count + 1):
-        chunk = tuple(articles[(number - 1) * per_page : number * per_page])
-        pagination = Pagination(number, urls, chunk, len(articles))
-        page_title = title if number == 1 else f"{title} (page {number})"
+    """A listing (``articles`` newest first) as its first URL, then its numbered pages from
+    the newest down (see Pagination); an empty listing still gets its first URL.
+    ``first_only`` is what the first URL shows besides: counts that change with every article."""
+    numbered = max(0, len(articles) // per_page - 1)
+    newest = len(articles) - numbered * per_page
+    older = page_url(first_url, numbered) if numbered else None
+    first = Pagination(first_url, None, tuple(articles[:newest]), older, None, len(articles))
+    shown = MappingProxyType({**context, **(first_only or {}), "pagination": first})
+    pages = [Page(first_url, "list.html", kind, title, shown)]
+    for number in range(numbered, 0, -1):
+        end = len(articles) - (number - 1) * per_page
+        pagination = Pagination(
+            first_url,
+            number,
+            tuple(articles[end - per_page : end]),
+            page_url(first_url, number - 1) if number > 1 else None,
+            page_url(first_url, number + 1 if number < numbered else None),
+            None,
+        )
         values = MappingProxyType({**context, "pagination": pagination})
-        pages.append(Page(urls[number - 1], "list.html", kind, page_title, values))
+        pages.append(Page(page_url(first_url, number), "list.html", kind, f"{title} (page {number})", values))
     return pages

@@ -45,12 +45,16 @@ def news_article(article: Article, site: Site) -> dict[str, Any]:
         places = [place(site, region) for region in regions]
         data["contentLocation"] = places[0] if len(places) == 1 else places
         data["articleSection"] = site.breadcrumbs(regions[0])[0].name
+    if article.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": note.text, "datePublished": note.date.isoformat()}
+            for note in article.corrections
+        ]
     tags = site.tags_of(article)
     if tags:
         data["keywords"] = [tag.name for tag in tags]
-    image = article.extra.get("image")
-    if isinstance(image, str) and image:
-        data["image"] = [absolute_url(config, image)]
+    if article.lead_image is not None:
+        data["image"] = [absolute_url(config, article.lead_image.src)]
     return data
 
 

@@ -1,4 +1,5 @@
-"""Index the articles: tags, authors, the region tree, the date archive, neighbours, related."""
+"""Index the articles: tags, authors, the region tree, the date archive, stories, neighbours,
+related."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import SETTINGS_FILE, Config
-from generator.content.model import Article
+from generator.content.model import Article, Note
 from generator.content.redirects import Redirect
 from generator.content.redirects import collect as collect_redirects
 from generator.content.slugs import date_segments, display_name, name_key, slugify
@@ -84,6 +85,56 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """A running story: the articles whose front matter names it (``story: anbar-raids``),
+    newest first as every listing is; ``thread`` tells it in the order it unfolded."""
+
+    slug: str
+    name: str  # from [stories] in site.toml, else the title of its first article
+    url: str
+    articles: tuple[Article, ...]
+
+    @property
+    def thread(self) -> tuple[Article, ...]:
+        return self.articles[::-1]
+
+    @property
+    def latest(self) -> Article:
+        return self.articles[0]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPart:
+    """An article's place in its story, as its page shows it: "Part of: Anbar raids (3 of 7)",
+    the story's articles before and after it, and its latest when that is another."""
+
+    story: Story
+    number: int  # 1 for the story's first article
+    previous: Article | None
+    next: Article | None
+    latest: Article | None  # None for the latest itself
+
+    @property
+    def count(self) -> int:
+        return len(self.story.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One correction as the corrections page and feed list it: the note and the article it
+    corrects, and its place among that article's corrections (1 for the first), which names it."""
+
+    article: Article
+    note: Note
+    number: int
+
+    @property
+    def url(self) -> str:
+        """Where the article shows it (see article.html)."""
+        return f"{self.article.url}#correction-{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     """The archive as a whole, as every page may show it: how many articles, over which days,
     its years and months (the timeline) and its top-level regions."""
@@ -116,6 +167,10 @@ class Site:
     now: datetime
     warnings: tuple[ContentError, ...] = ()  # names written two ways (see _renamed)
     redirects: tuple[Redirect, ...] = ()  # old URLs and files that only redirect
+    # By slug, the story with the latest article first.
+    stories: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))
+    # Standalone pages (/about/), by URL: in none of the above.
+    pages: tuple[Article, ...] = ()
 
     def tags_of(self, article: Article) -> tuple[Term, ...]:
         return tuple(self.tags[self.tag_slugs[name_key(tag)]] for tag in article.tags)
@@ -138,6 +193,15 @@ class Site:
         """The regions a listing card or a feed entry names: the first ``LISTED_NAMES`` written."""
         return tuple(self.regions[self.region_paths[region]] for region in article.regions[:LISTED_NAMES])
 
+    def status_of(self, article: Article) -> str:
+        """Why a build with drafts shows an article that is not published: "draft",
+        "scheduled" (dated after the build's clock) or "expired"; "" for a published one."""
+        if article.draft:
+            return "draft"
+        if article.date > self.now:
+            return "scheduled"
+        return "expired" if not is_published(article, self.now) else ""
+
     def breadcrumbs(self, region: Region) -> tuple[Region, ...]:
         """The region's ancestors from the top down, ending with the region itself."""
         parts = region.path.split("/")
@@ -145,6 +209,28 @@ class Site:
 
     def years(self) -> tuple[Period, ...]:
         return self._years
+
+    @cached_property
+    def story_parts(self) -> Mapping[str, StoryPart]:
+        """Each article of a story, by URL: its place in the story."""
+        parts = {}
+        for story in self.stories.values():
+            thread, latest = story.thread, story.latest
+            for i, article in enumerate(thread):
+                parts[article.url] = StoryPart(
+                    story,
+                    i + 1,
+                    thread[i - 1] if i > 0 else None,
+                    thread[i + 1] if i + 1 < len(thread) else None,
+                    None if article is latest else latest,
+                )
+        return MappingProxyType(parts)
+
+    @cached_property
+    def corrections(self) -> tuple[Correction, ...]:
+        """Every correction of the archive, newest first (an article's own, last first)."""
+        found = [Correction(a, note, n) for a in self.articles for n, note in enumerate(a.corrections, 1)]
+        return tuple(sorted(found, key=lambda c: (c.note.date.astimezone(UTC), c.number), reverse=True))
 
     @cached_property
     def overview(self) -> Overview:
@@ -177,6 +263,10 @@ class Site:
         return self._children.get(period.parts, ())
 
 
+def _by_url(article: Article) -> str:
+    return article.url
+
+
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (a.date.astimezone(UTC), a.url), reverse=True))
 
@@ -194,15 +284,16 @@ def index(
 ) -> Site:
     """Group the articles a build publishes; drafts and future articles only with ``drafts``.
 
-    ``related_memo`` carries related articles from one build to the next: they depend only
-    on each article's URL, tags and regions, and finding them is the costliest part of
-    indexing, so an edit that leaves those alone reuses them.
+    ``related_memo`` carries related articles from one build to the next: finding them is
+    the costliest part of indexing, and an article's depend only on the articles near it in
+    its tags and regions, so a build finds them again only near an article added, removed
+    or refiled.
     """
     now = now or datetime.now(UTC)
     articles = tuple(articles)  # read twice: for the site, and for the names of drafts
     published = [a for a in articles if config.drafts or is_published(a, now)]
     # A file that only redirects is a redirect page, never an article of the site.
-    shown = newest_first(a for a in published if a.redirect_to is None)
+    shown = newest_first(a for a in published if a.redirect_to is None and not a.standalone)
     redirects, redirect_warnings = collect_redirects(published)
     tag_slugs, tags, tag_warnings = _terms(
         shown, lambda a: a.tags, config.permalinks.tag, config.names, _What("tag", config.tag_keys)
@@ -237,9 +328,49 @@ def index(
             *region_warnings,
             *redirect_warnings,
             *_unmatched_names(config, (*tags, *authors, *regions), articles),
+            *_unmatched_stories(config, articles),
         ),
         redirects=redirects,
+        stories=_stories(shown, config),
+        pages=tuple(sorted((a for a in published if a.standalone and a.redirect_to is None), key=_by_url)),
     )
+
+
+def _stories(articles: tuple[Article, ...], config: Config) -> Mapping[str, Story]:
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:  # newest first, so the story with the latest article comes first
+        if article.story is not None:
+            members[article.story].append(article)
+    return MappingProxyType(
+        {
+            slug: Story(
+                slug,
+                config.stories.get(slug, found[-1].title),
+                config.permalinks.story.format(slug=slug),
+                tuple(found),
+            )
+            for slug, found in members.items()
+        }
+    )
+
+
+def _unmatched_stories(config: Config, articles: tuple[Article, ...]) -> list[ContentError]:
+    """A warning for each ``[stories]`` key that no article's ``story`` names (drafts' and
+    scheduled articles' included: a story may be named before it is published)."""
+    written = {article.story for article in articles if article.story is not None}
+    candidates = sorted(written)
+    warnings = []
+    for key in config.stories:
+        if key in written:
+            continue
+        message = f"[stories] '{key}' names no story"
+        if close := _closest_name(key, written, candidates):
+            message += f"; did you mean '{close}'?"
+        else:
+            message += " (keys are the slugs articles give as 'story', e.g. 'anbar-raids')"
+        path = config.site_dir / SETTINGS_FILE
+        warnings.append(ContentError(path, config.stories_lines.get(key, 1), message))
+    return warnings
 
 
 def _unmatched_names(
@@ -301,17 +432,34 @@ def _memo_related(
     config: Config,
     memo: MutableMapping[str, Any] | None,
 ) -> dict[str, tuple[Article, ...]]:
-    if memo is None:
-        return _related(shown, tag_slugs, region_paths, config.related_count)
-    key = (config.related_count, [(a.url, a.tags, a.regions) for a in shown])
-    if memo.get("key") == key:  # kept as positions in ``shown``: quick to store and to read
-        return {
-            a.url: tuple(shown[j] for j in found) for a, found in zip(shown, memo["related"], strict=True)
-        }
-    related = _related(shown, tag_slugs, region_paths, config.related_count)
+    """Related articles (see ``_related``), found again only for the articles whose own may
+    differ from those of the build that left ``memo``; ``memo`` is updated for the next."""
+    count = config.related_count
+    if count <= 0:
+        return {}
+    found = _Groups(shown, tag_slugs, region_paths)
+    last = memo if memo is not None and memo.get("basis") == (count, found.total_rarity) else {}
+    stale = found.stale_since(last) if last else None
+    kept: Mapping[str, tuple[str, ...]] = last.get("related", {})
     position = {a.url: i for i, a in enumerate(shown)}
-    memo["key"] = key
-    memo["related"] = [tuple(position[b.url] for b in related.get(a.url, ())) for a in shown]
+    related = {
+        a.url: (
+            _related(found, i, count)
+            if stale is None or i in stale
+            else tuple(shown[position[url]] for url in kept[a.url])
+        )
+        for i, a in enumerate(shown)
+    }
+    if memo is not None and (not last or last["marks"] != found.marks or last["groups"] != found.by_url):
+        memo.clear()
+        memo.update(
+            basis=(count, found.total_rarity),
+            marks=found.marks,
+            groups=found.by_url,
+            rarity=found.rarity,
+            related={url: tuple(b.url for b in chosen) for url, chosen in related.items()},
+            key=object(),  # a new key: the memo is stored again (memory.save_related)
+        )
     return related
 
 
@@ -490,54 +638,109 @@ def _periods(articles: tuple[Article, ...]) -> Mapping[tuple[int, ...], Period]:
     return MappingProxyType(periods)
 
 
-def _related(
-    articles: tuple[Article, ...],
-    tag_slugs: Mapping[str, str],
-    region_paths: Mapping[str, str],
-    count: int,
-    reach: int = 12,
-) -> dict[str, tuple[Article, ...]]:
-    """Articles sharing the most (and rarest) tags and the closest region.
+#: How many articles either side of an article, within each of its tags and regions, it looks
+#: at for related ones.
+_REACH = 12
 
-    Scoring every pair is quadratic; instead each article looks at the ``reach`` articles
+
+def _rarity(count: int) -> int:
+    """``count`` on a scale of quarter powers of two, rounded up: the least k with
+    2^(k/4) >= count. Weights are drawn from it, so a tag's weight changes when its number
+    of articles crosses a step (one in five added, about), not with each one."""
+    return (count**4 - 1).bit_length()
+
+
+class _Groups:
+    """The articles' tags and regions ("groups"), as related articles are found from them."""
+
+    def __init__(
+        self, articles: tuple[Article, ...], tag_slugs: Mapping[str, str], region_paths: Mapping[str, str]
+    ) -> None:
+        self.articles = articles
+        self.of: list[frozenset[str]] = []
+        self.members: dict[str, list[int]] = defaultdict(list)  # positions, ascending = newest first
+        for i, article in enumerate(articles):
+            mine = frozenset(
+                ["t:" + tag_slugs[name_key(t)] for t in article.tags]
+                + ["r:" + region_paths[r] for r in article.regions]
+            )
+            self.of.append(mine)
+            for group in mine:
+                self.members[group].append(i)
+        self.total_rarity = _rarity(len(articles))
+        self.rarity = {group: _rarity(len(members)) for group, members in self.members.items()}
+        self.weight = {
+            group: round(
+                math.log(1 + 2 ** ((self.total_rarity - rarity) / 4))
+                * (2 << 20 if group[0] == "t" else 1 << 20)
+            )
+            for group, rarity in self.rarity.items()
+        }
+        self.instants = [a.date.timestamp() for a in articles]
+        # What the related articles of each depend on, as the memo keeps it from build to build.
+        self.marks = {a.url: (self.instants[i], self.of[i]) for i, a in enumerate(articles)}
+        self.by_url = {g: tuple(articles[i].url for i in members) for g, members in self.members.items()}
+
+    def near(self, group: str, i: int) -> list[int]:
+        """The articles within ``_REACH`` of article ``i`` in one of its groups, itself included."""
+        members = self.members[group]
+        at = bisect.bisect_left(members, i)
+        return members[max(0, at - _REACH) : at + _REACH + 1]
+
+    def stale_since(self, last: Mapping[str, Any]) -> set[int]:
+        """The articles whose related articles may differ from those ``last`` holds: any new or
+        changed (date, tags, regions) and those near one in a group; those near where a group
+        gained or lost articles; all of a group whose weight changed. For any other article,
+        what it looks at and how it weighs it is as it was."""
+        stale: set[int] = set()
+        for group, urls in self.by_url.items():
+            before = last["groups"].get(group)
+            members = self.members[group]
+            if before is None or last["rarity"][group] != self.rarity[group]:
+                stale.update(members)
+            elif before != urls:
+                start, end = _differing(before, urls)
+                stale.update(members[max(0, start - _REACH) : end + _REACH])
+        marks = last["marks"]
+        for i, article in enumerate(self.articles):
+            if marks.get(article.url) != self.marks[article.url]:
+                for group in self.of[i]:
+                    stale.update(self.near(group, i))
+                stale.add(i)
+        return stale
+
+
+def _differing(before: tuple[str, ...], after: tuple[str, ...]) -> tuple[int, int]:
+    """Where ``after`` differs from ``before``: its positions from the end of what both start
+    with to the start of what both end with."""
+    shortest = min(len(before), len(after))
+    start = next((k for k in range(shortest) if before[k] != after[k]), shortest)
+    end = next((k for k in range(shortest - start) if before[-1 - k] != after[-1 - k]), shortest - start)
+    return start, len(after) - end
+
+
+def _related(groups: _Groups, i: int, count: int) -> tuple[Article, ...]:
+    """The ``count`` articles most related to article ``i``: sharing the most (and rarest)
+    tags and the closest region.
+
+    Scoring every pair is quadratic; instead each article looks at the ``_REACH`` articles
     nearest in time within each of its tags and regions, which is where a news reader's
-    related stories are anyway, and keeps the best ``count``. A shared tag weighs its
-    rarity, log(1 + articles / articles with the tag); a shared region half that. Weights
-    are integers, so a score is exact whatever order its parts are added in, and ties break
-    the same way in every build.
+    related stories are anyway. A shared tag weighs its rarity, log(1 + articles / articles
+    with the tag) (both counts rounded up to a step of ``_rarity``); a shared region half
+    that. Weights are integers, so a score is exact whatever order its parts are added in;
+    ties go to the article nearest in time, then by URL, the same way in every build.
     """
-    if count <= 0:
-        return {}
-    groups: dict[str, list[int]] = defaultdict(list)  # positions, ascending = newest first
-    groups_of: list[frozenset[str]] = []
-    for i, article in enumerate(articles):
-        mine = frozenset(
-            ["t:" + tag_slugs[name_key(t)] for t in article.tags]
-            + ["r:" + region_paths[r] for r in article.regions]
-        )
-        groups_of.append(mine)
-        for group in mine:
-            groups[group].append(i)
-    total = len(articles)
-    weight = {
-        group: round(math.log(1 + total / len(members)) * (2 << 20 if group[0] == "t" else 1 << 20))
-        for group, members in groups.items()
-    }
-    related: dict[str, tuple[Article, ...]] = {}
-    for i, article in enumerate(articles):
-        mine = groups_of[i]
-        candidates: set[int] = set()
-        for group in mine:
-            members = groups[group]
-            at = bisect.bisect_left(members, i)
-            candidates.update(members[max(0, at - reach) : at + reach + 1])
-        candidates.discard(i)
-        best = heapq.nsmallest(
-            count,
-            (
-                (-sum([weight[g] for g in mine & groups_of[j]]), abs(i - j), articles[j].url, j)
-                for j in candidates
-            ),
-        )
-        related[article.url] = tuple(articles[j] for *_, j in best)
-    return related
+    mine, of, weight, instants = groups.of[i], groups.of, groups.weight, groups.instants
+    candidates: set[int] = set()
+    for group in mine:
+        candidates.update(groups.near(group, i))
+    candidates.discard(i)
+    articles = groups.articles
+    best = heapq.nsmallest(
+        count,
+        (
+            (-sum([weight[g] for g in mine & of[j]]), abs(instants[i] - instants[j]), articles[j].url, j)
+            for j in candidates
+        ),
+    )
+    return tuple(articles[j] for *_, j in best)

@@ -7,12 +7,12 @@ but no bar and no link, so the gaps in an archive are visible without dead links
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
-from generator.site.taxonomy import MONTHS
+from generator.site.taxonomy import MONTHS, Overview, Period
 
 CHART = 120  # height of the tallest bar
 TOP = 18  # room above the tallest bar for its count
@@ -111,6 +111,14 @@ def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url
 
 def _pc(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") + "%"
+
+
+def by_parts(periods: Overview | Iterable[Period]) -> Mapping[tuple[int, ...], Period]:
+    """What a chart is drawn from: the archive's years and months (its overview), or the
+    months of one year (what a year's first page is given, rather than the whole archive)."""
+    if isinstance(periods, Overview):
+        return periods.periods
+    return {period.parts: period for period in periods}
 
 
 def chart(

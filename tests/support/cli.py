@@ -16,8 +16,8 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
-def generate_corpus(out: Path, count: int, seed: str = "1") -> Path:
-    subprocess.run(
-        [sys.executable, str(GEN_CORPUS), str(out), str(count), "--seed", seed], check=True, timeout=300
-    )
+def generate_corpus(out: Path, count: int, seed: str = "1", stories: int = 0) -> Path:
+    """``count`` generated articles, and ``stories`` running stories of 3 to 8 more each."""
+    options = ["--seed", seed, "--stories", str(stories)]
+    subprocess.run([sys.executable, str(GEN_CORPUS), str(out), str(count), *options], check=True, timeout=300)
     return out
