@@ -11,12 +11,9 @@ import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
-
-from markupsafe import Markup
 
 from generator.errors import DatelineError
 
@@ -263,23 +260,6 @@ def menu_url_problem(url: str) -> str | None:
 
 def _first_line(text: str, key: str) -> int:
     return next((n for n, row in enumerate(text.splitlines(), 1) if key in row), 1)
-
-
-# -- the footer's text ---------------------------------------------------------------------------
-
-
-@cache
-def inline_markdown(text: str, base_path: str) -> Markup:
-    """One line of Markdown as HTML without its paragraph: links, emphasis and code; raw HTML
-    and links that run script are left out, as in an article of a site that allows no HTML."""
-    from generator.content.commonmark import CommonMark
-    from generator.content.markdown import render_body
-
-    rendered, _ = render_body(text, CommonMark(False, base_path), allow_html=False)
-    inline = rendered.removeprefix("<p>").removesuffix("</p>").replace("<!-- raw HTML omitted -->", "")
-    if not rendered.startswith("<p>") or "<p>" in inline:  # a heading, a list: no line of text
-        return Markup.escape(text)
-    return Markup(inline)
 
 
 # -- dateline theme copy -------------------------------------------------------------------------

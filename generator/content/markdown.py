@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import re
 import sys
+from functools import cache
 from typing import Any, Protocol
 
 import markdown
 import markdown.blockprocessors
 import markdown.postprocessors
 import markdown.treeprocessors
+from markupsafe import Markup
 
 from generator.config import Config
 from generator.content.commonmark import CommonMark, site_root_links
@@ -331,3 +333,14 @@ def deepest_line(body: str) -> int:
         for number, line in enumerate(body.split("\n"))
     ]
     return -max(depths)[2]
+
+
+@cache
+def inline_markdown(text: str, base_path: str) -> Markup:
+    """One line of Markdown as HTML without its paragraph: links, emphasis and code; raw HTML
+    and links that run script are left out, as in an article of a site that allows no HTML."""
+    rendered, _ = render_body(text, CommonMark(False, base_path), allow_html=False)
+    inline = rendered.removeprefix("<p>").removesuffix("</p>").replace("<!-- raw HTML omitted -->", "")
+    if not rendered.startswith("<p>") or "<p>" in inline:  # a heading, a list: no line of text
+        return Markup.escape(text)
+    return Markup(inline)

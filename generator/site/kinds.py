@@ -14,10 +14,10 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import Config
+from generator.content.markdown import inline_markdown
 from generator.site import corrections, feeds, onthisday, search
 from generator.site.pages import Kind, Page, paginate
 from generator.site.taxonomy import Site
-from generator.theming import inline_markdown
 
 DATE_KEYS = ("date", "publishDate")
 STORY_KEYS = ("story",)

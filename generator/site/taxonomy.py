@@ -136,8 +136,8 @@ class Correction:
 
 @dataclass(frozen=True, slots=True)
 class Overview:
-    """The archive as a whole, as every page may show it: how many articles, over which days,
-    its years and months (the timeline) and its top-level regions."""
+    """The archive as a whole, as the home and archive pages show it: how many articles, over
+    which days, its years and months (the timeline) and its top-level regions."""
 
     count: int
     first_day: date | None
@@ -247,7 +247,7 @@ class Site:
     def subregions(self, region: Region) -> tuple[Region, ...]:
         return tuple(self.regions[path] for path in region.children)
 
-    @cached_property  # the footer of every page shows them
+    @cached_property  # the overview and the archive page show them
     def _years(self) -> tuple[Period, ...]:
         return tuple(p for p in self.periods.values() if len(p.parts) == 1)
 
