@@ -18,7 +18,9 @@ class DatelineError(Exception):
     """A problem the user can fix; its message is what we print."""
 
 
-@dataclass(frozen=True)
+# Not frozen: raising an exception through a generator-based context manager sets its
+# __traceback__, which a frozen dataclass refuses (FrozenInstanceError instead of the error).
+@dataclass(unsafe_hash=True)
 class ContentError(DatelineError):
     path: Path
     line: int

@@ -107,6 +107,23 @@ timezone = "UTC"
 # [names]
 # "middle-east" = "Middle East"
 # "us-military" = "US military"
+
+# Story names by story slug (an article joins one with `story: anbar-raids`).
+# [stories]
+# "anbar-raids" = "Anbar raids"
+
+# The theme's look without copying templates: an accent colour (checked for
+# contrast), a line of footer text (inline Markdown); also `logo` and `stylesheet`,
+# files under static/.
+# [theme]
+# accent = "#0b5d3b"
+# footer = "Kept by the news desk. [Write to us](mailto:desk@example.org)"
+
+# Links added to the menu after the site's sections; a page of content/pages/ joins
+# it with `menu: true` in its front matter.
+# [[menu]]
+# label = "Newsletter"
+# url = "https://example.org/newsletter/"
 """
 
 #: Build products and caches: a site's repository tracks its sources only.

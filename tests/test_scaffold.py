@@ -62,6 +62,14 @@ def test_init_makes_a_site_that_builds(tmp_path: Path):
     assert headline(page) == "Welcome to your news archive"
 
 
+def test_init_makes_a_site_that_checks_clean(tmp_path: Path):
+    site = tmp_path / "courier"
+    assert run_cli("init", str(site)).returncode == 0
+    checked = run_cli("check", "--site", str(site))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stderr == ""
+
+
 def test_init_writes_the_example_article_as_new_does(tmp_path: Path):
     assert run_cli("init", str(tmp_path)).returncode == 0
     [example] = (tmp_path / "content").rglob("*.md")
