@@ -17,7 +17,7 @@ from generator.config import Config
 from generator.content.markdown import inline_markdown
 from generator.site import corrections, feeds, onthisday, search
 from generator.site.pages import Kind, Page, paginate
-from generator.site.taxonomy import Site
+from generator.site.taxonomy import Site, Term
 
 DATE_KEYS = ("date", "publishDate")
 STORY_KEYS = ("story",)
@@ -106,20 +106,21 @@ def _pages(site: Site, planned: Sequence[Page]) -> list[Page]:
 
 
 def _tags(site: Site, planned: Sequence[Page]) -> list[Page]:
-    config = site.config
-    terms = MappingProxyType({"terms": tuple(site.tags.values())})
-    pages = [Page(_tag_index(config), "terms.html", Kind.TAGS, "Tags", terms)]
-    for term in site.tags.values():
-        pages += paginate(term.url, Kind.TAG, term.name, term.articles, config.per_page, term=term)
-    return pages
+    return _term_pages(site, site.tags, _tag_index(site.config), (Kind.TAGS, Kind.TAG), "Tags")
 
 
 def _authors(site: Site, planned: Sequence[Page]) -> list[Page]:
-    config = site.config
-    terms = MappingProxyType({"terms": tuple(site.authors.values())})
-    pages = [Page(_author_index(config), "terms.html", Kind.AUTHORS, "Authors", terms)]
-    for term in site.authors.values():
-        pages += paginate(term.url, Kind.AUTHOR, term.name, term.articles, config.per_page, term=term)
+    return _term_pages(site, site.authors, _author_index(site.config), (Kind.AUTHORS, Kind.AUTHOR), "Authors")
+
+
+def _term_pages(
+    site: Site, terms: Mapping[str, Term], index: str, kinds: tuple[Kind, Kind], title: str
+) -> list[Page]:
+    """An index of names (tags, authors) and each name's listing."""
+    index_kind, listing_kind = kinds
+    pages = [Page(index, "terms.html", index_kind, title, MappingProxyType({"terms": tuple(terms.values())}))]
+    for term in terms.values():
+        pages += paginate(term.url, listing_kind, term.name, term.articles, site.config.per_page, term=term)
     return pages
 
 
