@@ -124,6 +124,10 @@ def search(page: Page, archive_url: str, query: str) -> None:
 
 
 def result_titles(page: Page) -> list[str]:
+    # Pagefind shows a placeholder for each result first and its link once the result loads.
+    expect(page.locator(".pagefind-ui__result-link")).to_have_count(
+        page.locator(".pagefind-ui__result").count()
+    )
     return page.locator(".pagefind-ui__result-link").all_inner_texts()
 
 
