@@ -363,13 +363,11 @@ def _unmatched_stories(config: Config, articles: tuple[Article, ...]) -> list[Co
     for key in config.stories:
         if key in written:
             continue
-        message = f"[stories] '{key}' names no story"
-        if close := _closest_name(key, written, candidates):
-            message += f"; did you mean '{close}'?"
-        else:
-            message += " (keys are the slugs articles give as 'story', e.g. 'anbar-raids')"
-        path = config.site_dir / SETTINGS_FILE
-        warnings.append(ContentError(path, config.stories_lines.get(key, 1), message))
+        hint = "keys are the slugs articles give as 'story', e.g. 'anbar-raids'"
+        where = (config.site_dir / SETTINGS_FILE, config.stories_lines.get(key, 1))
+        warnings.append(
+            _unknown_key(where, f"[stories] '{key}' names no story", key, written, candidates, hint)
+        )
     return warnings
 
 
@@ -390,13 +388,19 @@ def _unmatched_names(
     for key in unmatched:
         if key in in_any_article:
             continue
+        hint = "keys are tag and author slugs and region paths, e.g. 'middle-east/iraq'"
+        where = (settings, config.names_lines.get(key, 1))
         message = f"[names] '{key}' names no tag, region or author"
-        if close := _closest_name(key, known, candidates):
-            message += f"; did you mean '{close}'?"
-        else:
-            message += " (keys are tag and author slugs and region paths, e.g. 'middle-east/iraq')"
-        warnings.append(ContentError(settings, config.names_lines.get(key, 1), message))
+        warnings.append(_unknown_key(where, message, key, known, candidates, hint))
     return warnings
+
+
+def _unknown_key(
+    where: tuple[Path, int], message: str, key: str, known: set[str], candidates: list[str], hint: str
+) -> ContentError:
+    """A settings key naming nothing, with the closest known name or else what keys are."""
+    close = _closest_name(key, known, candidates)
+    return ContentError(*where, message + (f"; did you mean '{close}'?" if close else f" ({hint})"))
 
 
 def _natural_names(articles: Iterable[Article]) -> set[str]:
