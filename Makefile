@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test serve lint format clean lighthouse screenshots bench
+.PHONY: build test serve lint format clean lighthouse screenshots bench bench-multilingual locales
 
 build: $(STAMP)
 	$(BIN)/dateline build
@@ -66,6 +66,25 @@ format: $(STAMP)
 # Dateline against Hugo on generated archives (benchmarks/gen_corpus.py); see README, Speed.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# A generated archive of 10,000 articles in 17 languages (benchmarks/multilingual.py): build
+# times, pages, output size and memory, with the site's languages checked as it runs.
+bench-multilingual: $(STAMP)
+	$(BIN)/python benchmarks/multilingual.py --articles 10000 --languages 17
+
+# The theme's words: templates/locales/messages.pot extracted from the templates and from the
+# Python that titles pages (see babel.cfg), then every catalogue (templates/locales/*.po)
+# updated from it: new messages come in untranslated, changed ones marked fuzzy (both show in
+# English until translated). A new language: copy messages.pot to templates/locales/<code>.po.
+LOCALES := templates/locales
+locales: $(STAMP)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --add-comments TRANSLATORS: --strip-comment-tags \
+		--add-location file --ignore-dirs ".* ._ node_modules output" --project Dateline \
+		--copyright-holder "Dateline's authors" --output-file $(LOCALES)/messages.pot .
+	for po in $(wildcard $(LOCALES)/*.po); do \
+		$(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --output-file $$po \
+			--locale $$(basename $$po .po | tr - _) --ignore-obsolete || exit 1; \
+	done
 
 clean:
 	rm -rf output .dateline-cache

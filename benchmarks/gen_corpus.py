@@ -2,6 +2,7 @@
 """Deterministic synthetic news-archive corpus (standard library only).
 
     python3 gen_corpus.py OUT_DIR N [--seed S] [--flavor plain|hugo|pelican|eleventy] [--stories K]
+                         [--languages L]
 
 Writes N Markdown news articles spread over 2005-2024. Every article has a
 title, an ISO 8601 date with a UTC offset, 1-5 tags (Zipf over ~300), one
@@ -21,6 +22,20 @@ syntax and the file layout, so each tool builds the same articles natively:
                                            (Hugo nests "a/b" terms under "a")
   pelican   OUT/content/YYYY/...           Markdown meta-data; Category = region
   eleventy  OUT/articles/YYYY/...          YAML; Eleventy builds collections
+
+--languages L (plain flavor) writes a multilingual archive in the first L languages of
+LANGUAGES, English (the default) first. Each of the N articles gets a language, the default
+the most (about 30 % from 6 languages on), the others fewer and fewer; one in another
+language goes to OUT/CODE/YYYY/SLUG.md, its title and summary headed by a word of that
+language ("Bericht: ...", "تقرير: ..."). About a third of the default language's articles are
+translated into 1-4 other languages: the same date and body at the same path under each
+language's folder (OUT/de/YYYY/SLUG.md), title and summary headed by that language's word
+for a translation ("Übersetzt: ...", "翻訳: ..."). Translations come on top of the N
+articles, so article i and its translations still depend only on (seed, i) (for a given L).
+The slug of an article in another language is left for Dateline to make from its title, so
+slugs in other scripts are made too, unless two titles of one language could make one slug.
+Running stories stay in the default language, untranslated. --languages 1 (the default)
+writes exactly the single-language archive.
 """
 
 import argparse
@@ -29,6 +44,7 @@ import itertools
 import json
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 # Blank lines separate topic groups; the Zipf rank order takes them in turn.
@@ -420,6 +436,32 @@ TITLES = [
 ]
 ORG_SHORT = ["UN", "EU", "IMF", "NATO", "WHO", "Red Cross", "World Bank", "African Union"]
 
+#: BCP 47 code: the word heading the titles of stories written in that language, and the one
+#: heading a translation's title and summary. The default language, English, first.
+LANGUAGES = {
+    "en": ("", ""),
+    "de": ("Bericht", "Übersetzt"),
+    "fr": ("Reportage", "Traduit"),
+    "es": ("Crónica", "Traducido"),
+    "pt": ("Reportagem", "Traduzido"),
+    "it": ("Cronaca", "Tradotto"),
+    "nl": ("Verslag", "Vertaald"),
+    "pl": ("Relacja", "Przekład"),
+    "ru": ("Репортаж", "Перевод"),
+    "uk": ("Репортаж", "Переклад"),
+    "tr": ("Haber", "Çeviri"),
+    "ar": ("تقرير", "ترجمة"),
+    "fa": ("گزارش", "ترجمه"),
+    "he": ("כתבה", "תרגום"),
+    "ur": ("رپورٹ", "ترجمہ"),
+    "zh": ("报道", "译文"),
+    "ja": ("報道", "翻訳"),
+    "ko": ("보도", "번역"),
+    "hi": ("रिपोर्ट", "अनुवाद"),
+    "id": ("Laporan", "Terjemahan"),
+    "sw": ("Ripoti", "Tafsiri"),
+}
+
 
 def person(rng):
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
@@ -578,6 +620,46 @@ def make_story(vocab, seed, number):
     return articles
 
 
+def language_weights(count):
+    """The default language's share of the articles (the most: 30 % of 6 languages or more),
+    then the others', fewer and fewer."""
+    if count == 1:
+        return [1.0]
+    default = max(0.3, 2 / (count + 1))
+    others = [1 / rank**0.5 for rank in range(1, count)]
+    return [default] + [(1 - default) * weight / sum(others) for weight in others]
+
+
+def language_of(seed, index, codes, weights):
+    """Article ``index``'s language and the languages it is translated into, in site order."""
+    language = random.Random(f"{seed}:language:{index}").choices(codes, weights)[0]
+    rng = random.Random(f"{seed}:translations:{index}")
+    if language != codes[0] or len(codes) == 1 or rng.random() >= 1 / 3:
+        return language, []
+    chosen = rng.sample(codes[1:], rng.randint(1, min(4, len(codes) - 1)))
+    return language, [code for code in codes if code in chosen]
+
+
+def title_key(title):
+    """What Dateline's slug of ``title`` is made of, roughly and in any script (its letters
+    and digits, no accents, cut short): titles with different keys make different slugs."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", title).casefold() if c.isalnum())
+    return letters[:40]
+
+
+def in_language(article, word, titles):
+    """``article`` as written in another language: title and summary headed by ``word``; its
+    slug left to Dateline unless a title of that language (``titles``: day and title_key)
+    could make the same slug within a day (URLs have the day, in the site's time zone)."""
+    title = f"{word}: {article['title']}"
+    written = {**article, "title": title, "summary": f"{word}: {article['summary']}"}
+    day, key = article["date"].date(), title_key(title)
+    if any((day + dt.timedelta(days=shift), key) in titles for shift in (-1, 0, 1)):
+        return written
+    titles.add((day, key))
+    return {key: value for key, value in written.items() if key != "slug"}
+
+
 def render(article, flavor):
     a, q = article, lambda v: json.dumps(v, ensure_ascii=False)  # JSON strings are YAML
     date = a["date"].isoformat()
@@ -589,8 +671,7 @@ def render(article, flavor):
             f"Category: {a['region']}",
             f"Author: {a['author']}",
             f"Summary: {a['summary']}",
-            f"Slug: {a['slug']}",
-        ] + ([f"Story: {a['story']}"] if "story" in a else [])
+        ] + [f"{key.capitalize()}: {a[key]}" for key in ("slug", "story") if key in a]
         return "\n".join(head) + "\n\n" + a["body"]
     head = [f"title: {q(a['title'])}", f"date: {date}", f"tags: {q(a['tags'])}"]
     if flavor == "hugo":  # taxonomies; Hugo nests "a/b" terms, so /regions/a/ includes a/b
@@ -601,9 +682,8 @@ def render(article, flavor):
         ]
     else:
         head.append(f"region: {q(a['region'])}")
-    head += [f"author: {q(a['author'])}", f"summary: {q(a['summary'])}", f"slug: {q(a['slug'])}"]
-    if "story" in a:
-        head.append(f"story: {q(a['story'])}")
+    head += [f"author: {q(a['author'])}", f"summary: {q(a['summary'])}"]
+    head += [f"{key}: {q(a[key])}" for key in ("slug", "story") if key in a]
     return "---\n" + "\n".join(head) + "\n---\n\n" + a["body"]
 
 
@@ -617,13 +697,30 @@ def main():
     parser.add_argument("--seed", default="1")
     parser.add_argument("--flavor", choices=sorted(LAYOUT), default="plain")
     parser.add_argument("--stories", type=int, default=0, help="running stories to add")
+    parser.add_argument(
+        "--languages", type=int, default=1, help=f"languages (plain flavor; 1-{len(LANGUAGES)})"
+    )
     args = parser.parse_args()
+    if not 1 <= args.languages <= len(LANGUAGES):
+        parser.error(f"--languages must be 1-{len(LANGUAGES)}")
+    if args.languages > 1 and args.flavor != "plain":
+        parser.error("--languages is for the plain flavor")
+    codes = list(LANGUAGES)[: args.languages]
+    weights = language_weights(len(codes))
     vocab = Vocabulary(args.seed)
     root = args.out_dir / LAYOUT[args.flavor]
     slugs = set()
-    articles = (make_article(vocab, args.seed, index) for index in range(args.n))
-    stories = (article for number in range(args.stories) for article in make_story(vocab, args.seed, number))
-    for article in itertools.chain(articles, stories):
+    titles = {code: set() for code in codes}
+    articles = (
+        (make_article(vocab, args.seed, index), *language_of(args.seed, index, codes, weights))
+        for index in range(args.n)
+    )
+    stories = (
+        (article, codes[0], [])
+        for number in range(args.stories)
+        for article in make_story(vocab, args.seed, number)
+    )
+    for article, language, translations in itertools.chain(articles, stories):
         base = slug = slugify(article["title"])
         for suffix in itertools.count(2):
             if slug not in slugs:
@@ -631,9 +728,16 @@ def main():
             slug = f"{base}-{suffix}"
         slugs.add(slug)
         article["slug"] = slug
-        path = root / article["date"].strftime("%Y") / f"{slug}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(article, args.flavor), encoding="utf-8")
+        relative = Path(article["date"].strftime("%Y")) / f"{slug}.md"
+        written = {language: article}
+        if language != codes[0]:
+            written[language] = in_language(article, LANGUAGES[language][0], titles[language])
+        for code in translations:
+            written[code] = in_language(article, LANGUAGES[code][1], titles[code])
+        for code, version in written.items():
+            path = root / ("" if code == codes[0] else code) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(version, args.flavor), encoding="utf-8")
 
 
 if __name__ == "__main__":

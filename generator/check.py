@@ -15,7 +15,7 @@ from generator.content import sources
 from generator.engine import render
 from generator.engine.build import Progress, Report, no_progress, prepare, published_files
 from generator.errors import BuildFailed, ContentError
-from generator.site import pages, taxonomy
+from generator.site import languages, pages, taxonomy
 
 
 def rendered(
@@ -25,7 +25,7 @@ def rendered(
     errors: dict[tuple[str, int, str], ContentError] = {}
     for page in plan:
         try:
-            yield page.url, render.render(page, env, site)
+            yield page.url, render.render(page, env, languages.site_of(site, page))
         except ContentError as error:  # one broken template fails many pages: report it once
             errors.setdefault((str(error.path), error.line, error.message), error)
         tick()

@@ -45,6 +45,32 @@ class Permalinks:
     #: or "hugo" made them, so an archive moved from one keeps its URLs.
     slugs: str = "dateline"
 
+    def under(self, root: str) -> Permalinks:
+        """The patterns of a language whose pages live under ``root`` (``/de/``). Articles'
+        are prefixed as they are read (parse.py): their pattern may put them there already."""
+        prefix = root.rstrip("/")
+        return replace(
+            self,
+            tag=prefix + self.tag,
+            region=prefix + self.region,
+            author=prefix + self.author,
+            story=prefix + self.story,
+        )
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """One language of ``[languages]``: what the site is called in it, and where its
+    readers are. Empty values take the site's own (the name: its own, from CLDR)."""
+
+    code: str  # BCP 47: "de", "pt-BR", "zh-Hans"
+    name: str = ""
+    title: str = ""
+    description: str = ""
+    timezone: str = ""
+    #: Display names in this language, over the site's ``[names]``: {"middle-east" = "Naher Osten"}.
+    names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
 
 MARKDOWN_ENGINES = ("commonmark", "python-markdown")
 
@@ -58,8 +84,20 @@ class Config:
     description: str = ""
     #: Where the site is published; its path (``/archive/``) prefixes every link.
     base_url: str = "http://localhost:8000/"
-    #: The ``lang`` of every page (BCP 47).
+    #: The ``lang`` of every page (BCP 47); of a multilingual site, its default language
+    #: (and in a language's own settings, ``in_language``, that language).
     language: str = "en"
+    #: ``[languages]``: the languages of a multilingual site, in the order readers are offered
+    #: them. Without the table, languages are found in the content (content/de/, name.de.md,
+    #: ``lang``) and take the site's settings.
+    languages: tuple[LanguageSettings, ...] = ()
+    #: Whether the default language's pages live under its prefix too (/en/), not at the root.
+    prefix_default_language: bool = False
+    #: Where the pages of this configuration's language live: "/" or "/de/". Not a setting.
+    root: str = "/"
+    #: Whether this configuration plans the site's own files (robots.txt, 404.html): the site's,
+    #: and its default language's; not another language's. Not a setting.
+    site_files: bool = True
     #: IANA name; dates written without an offset are read in it.
     timezone: str = "UTC"
     #: Articles per listing page (home, tag, region and date pages).
@@ -118,6 +156,30 @@ class Config:
     #: Where the build cache lives, when not in the site folder (publishing keeps its own).
     cache_folder: Path | None = None
 
+    def at(self, path: str) -> str:
+        """A site path in this configuration's language: ``/archive/`` -> ``/de/archive/``."""
+        return path if self.root == "/" else self.root.rstrip("/") + path
+
+    def in_language(self, code: str) -> Config:
+        """The settings of the site's pages in language ``code`` (read from the site's own
+        settings, not from another language's): its ``[languages]`` entry over the site's, its
+        URLs under ``/code/`` unless it is the default language at the root."""
+        if code == self.language and not self.prefix_default_language:
+            return self
+        given = next((each for each in self.languages if each.code == code), LanguageSettings(code))
+        root = f"/{code.lower()}/"
+        return replace(
+            self,
+            language=code,
+            title=given.title or self.title,
+            description=given.description or self.description,
+            names=MappingProxyType({**self.names, **given.names}),
+            timezone=given.timezone or self.timezone,
+            root=root,
+            site_files=code == self.language,
+            permalinks=self.permalinks.under(root),
+        )
+
     @property
     def content_dir(self) -> Path:
         return self.site_dir / "content"
@@ -166,7 +228,9 @@ def template_dirs(config: Config) -> list[Path]:
     return [path for path in (config.templates_dir, theme_dir()) if path.is_dir()]
 
 
-_NOT_SETTINGS = {"site_dir", "drafts", "output_dir", "cache_folder", "names_lines", "stories_lines"}
+_NOT_SETTINGS = {
+    "site_dir", "drafts", "output_dir", "cache_folder", "names_lines", "stories_lines", "root", "site_files",
+}  # fmt: skip
 _TOP_LEVEL = {f.name for f in fields(Config)} - _NOT_SETTINGS
 
 
@@ -194,6 +258,10 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         expected = type(getattr(Config(site_dir), key))
         if key == "permalinks":
             values[key] = _permalinks(value, lambda k, m: error(k, m))
+        elif key == "languages":
+            values[key], prefix = _languages(value, lambda k, m: error(k, m))
+            if prefix is not None:
+                values["prefix_default_language"] = prefix
         elif key == "menu":
             values[key] = read_menu(value, text, lambda line, m: errors.append(ContentError(path, line, m)))
         elif key == "theme":
@@ -239,6 +307,11 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
         error("markdown", '\'markdown\' must be "commonmark" or "python-markdown"')
     if config.markdown_extensions and config.markdown != "python-markdown":
         error("markdown_extensions", "'markdown_extensions' needs markdown = \"python-markdown\"")
+    for each in config.languages:
+        if each.timezone and not _known_timezone(each.timezone):
+            error(each.code, f"[languages.{each.code}] unknown timezone '{each.timezone}'")
+    if config.languages and config.language not in {each.code for each in config.languages}:
+        config = replace(config, languages=(LanguageSettings(config.language), *config.languages))
     if problem := base_url_problem(config.base_url):
         error("base_url", f"'base_url' {problem}")
     if errors:
@@ -305,6 +378,48 @@ _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "author": frozenset({"slug"}),
     "story": frozenset({"slug"}),
 }
+
+
+_LANGUAGE_KEYS = {f.name for f in fields(LanguageSettings)} - {"code"}
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?")
+
+
+def _languages(value: Any, error: Any) -> tuple[tuple[LanguageSettings, ...], bool | None]:
+    """``[languages]``: a table per language (``[languages.de]``, its keys those of
+    ``LanguageSettings``), and ``prefix_default_language``."""
+    if not isinstance(value, dict):
+        error("languages", "[languages] must be a table, with a table per language: [languages.de]")
+        return (), None
+    found, prefix = [], None
+    for code, given in value.items():
+        if code == "prefix_default_language":
+            if isinstance(given, bool):
+                prefix = given
+            else:
+                error(code, "'prefix_default_language' must be true or false")
+        elif not _LANGUAGE_TAG.fullmatch(code):
+            error(code, f"[languages] '{code}' is no language code; use BCP 47, such as 'de' or 'pt-BR'")
+        elif not isinstance(given, dict):
+            error(code, f"[languages.{code}] must be a table (name, title, description, timezone)")
+        else:
+            unknown = sorted(set(given) - _LANGUAGE_KEYS)
+            wrong = sorted(
+                key for key in set(given) & _LANGUAGE_KEYS - {"names"} if not isinstance(given[key], str)
+            )
+            names = given.get("names", {})
+            if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+                wrong.append("names")
+            if unknown:
+                error(
+                    code,
+                    f"[languages.{code}] unknown key '{unknown[0]}' (one of: {', '.join(sorted(_LANGUAGE_KEYS))})",
+                )
+            elif wrong:
+                what = "a table of names" if wrong[0] == "names" else "a string"
+                error(code, f"[languages.{code}] '{wrong[0]}' must be {what}")
+            else:
+                found.append(LanguageSettings(code, **{**given, "names": MappingProxyType(names)}))
+    return tuple(found), prefix
 
 
 def _permalinks(value: Any, error: Any) -> Permalinks:

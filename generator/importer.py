@@ -1,10 +1,11 @@
 """``dateline import PATH``: a Jekyll or Hugo site's settings, written as ``site.toml``.
 
 What carries over is what shapes the archive's pages and URLs: title, description, base URL,
-language, time zone, articles per page, taxonomies (as tags, regions and authors) and the
-article permalink, with the old generator's slug rules (``[permalinks] slugs``) so that every
-old article URL is built again. Every other setting is listed with the reason it was left
-behind: a migration says what it dropped, it never drops it in silence.
+language, time zone, articles per page, taxonomies (as tags, regions and authors), the
+languages of a multilingual site (``[languages]``) and the article permalink, with the old
+generator's slug rules (``[permalinks] slugs``) so that every old article URL is built again.
+Every other setting is listed with the reason it was left behind: a migration says what it
+dropped, it never drops it in silence.
 
 ``read_site`` reads the old settings (the only stage here that reads files), ``site_toml``
 writes the new ones as text, ``write_settings`` puts them in place.
@@ -20,7 +21,7 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -54,7 +55,7 @@ class Imported:
 
     generator: str  # "Jekyll" or "Hugo"
     read: tuple[Path, ...]  # the files read
-    settings: Mapping[str, Any]  # top-level site.toml settings, in writing order
+    settings: Mapping[str, Any]  # site.toml's settings, in writing order; a Mapping is a table
     permalinks: Mapping[str, str]
     origins: Mapping[str, str]  # setting -> what it was made from, written as a comment
     unmapped: tuple[Unmapped, ...]
@@ -158,7 +159,10 @@ def _hugo_settings(found: Path) -> tuple[dict[str, Any], tuple[Path, ...], dict[
         values = _lowercase_keys(written)
         name = file.stem.lower()
         if file.parent == default and name not in ("hugo", "config"):
-            values, written = {name: values}, {file.stem: written}
+            setting, dot, code = file.stem.partition(".")
+            values, written = {setting.lower(): values}, {setting: written}
+            if dot:  # menus.de.toml holds Hugo's languages.de.menus
+                values, written = {"languages": {code.lower(): values}}, {"languages": {code: written}}
         spelled.update((str(key).lower(), str(key)) for key in written)
         _merge(data, values)
     return data, tuple(files), spelled
@@ -225,13 +229,15 @@ def _read(path: Path) -> dict[str, Any]:
 #: Why Jekyll settings Dateline has no use for stay behind.
 _JEKYLL_REASONS = {
     **dict.fromkeys(("plugins", "gems", "whitelist"), "Jekyll plugins do not run in Dateline (it writes feeds, a sitemap, SEO tags and redirects itself)"),
-    **dict.fromkeys(("theme", "remote_theme", "sass", "layouts_dir", "includes_dir", "logo", "social", "twitter", "google_analytics", "google_analytics_id", "header_pages", "minima", "author", "repository", "github"), "a theme setting: Dateline's theme is templates/ (override it file by file)"),
+    **dict.fromkeys(("theme", "remote_theme", "sass", "layouts_dir", "includes_dir", "logo", "social", "twitter", "google_analytics", "google_analytics_id", "header_pages", "minima", "author", "repository", "github", "lang_vars"), "a theme setting: Dateline's theme is templates/ (override it file by file)"),
     **dict.fromkeys(("markdown", "kramdown", "highlighter", "markdown_ext", "commonmark", "excerpt_separator", "liquid"), "Dateline renders Markdown itself (the markdown setting: CommonMark with GitHub's extensions)"),
-    **dict.fromkeys(("source", "destination", "exclude", "include", "keep_files", "data_dir", "plugins_dir", "safe", "incremental", "profile", "strict_front_matter", "encoding", "webrick", "port", "host", "livereload", "baseurl_prefix", "lsi", "limit_posts", "verbose", "quiet", "detach", "show_dir_listing", "version"), "a build setting: Dateline reads content/ and writes output/"),
+    **dict.fromkeys(("source", "destination", "exclude", "include", "keep_files", "data_dir", "plugins_dir", "safe", "incremental", "profile", "strict_front_matter", "encoding", "webrick", "port", "host", "livereload", "baseurl_prefix", "lsi", "limit_posts", "verbose", "quiet", "detach", "show_dir_listing", "version", "parallel_localization"), "a build setting: Dateline reads content/ and writes output/"),
     **dict.fromkeys(("future", "unpublished", "show_drafts"), "Dateline leaves out drafts and future-dated articles unless built with --drafts"),
     "paginate_path": "Dateline's listing pages are numbered from the oldest: /page/1/, /page/2/...",
     "feed": "Dateline writes /feed.xml (Atom) and /feed.json for the site, each tag and each region",
     "jekyll-archives": "Dateline writes tag, region and date pages itself (/tags/NAME/, /2024/08/)",
+    "exclude_from_localization": "Dateline copies static files once for every language: only articles and pages have a language",
+    "lang_from_path": "Dateline reads an article's language from its top folder (de/...) and its lang front matter by itself",
 }  # fmt: skip
 
 
@@ -252,6 +258,7 @@ def _from_jekyll(data: dict[str, Any], source: Path, section: str | None) -> Imp
         draft.leave("url", "not set: set base_url in site.toml to where the archive is published")
     if language := _text(data.get("lang")) or _text(data.get("locale")):
         draft.set("language", language.replace("_", "-"), "lang" if data.get("lang") else "locale")
+    _polyglot(draft, data)
     _timezone(draft, data.get("timezone"), "timezone")
     if "timezone" not in draft.settings and data.get("timezone") is None:
         draft.notes.append(
@@ -280,6 +287,33 @@ def _from_jekyll(data: dict[str, Any], source: Path, section: str | None) -> Imp
     )
     _leave_the_rest(draft, data, _JEKYLL_REASONS)
     return draft.done("Jekyll", (source,))
+
+
+def _polyglot(draft: _Draft, data: dict[str, Any]) -> None:
+    """jekyll-polyglot's ``languages`` as ``[languages]``, in its order, and its ``default_lang``
+    (at the root, where polyglot puts it) as the site's language."""
+    if "languages" not in data:
+        return
+    draft.used.update(("languages", "default_lang"))
+    listed = data["languages"]
+    if not isinstance(listed, list) or not all(isinstance(code, str) for code in listed):
+        draft.leave("languages", "must be a list of language codes: [en, de]")
+        return
+    codes = [
+        code
+        for n, written in enumerate(listed)
+        if (code := _language_code(draft, written, f"languages[{n}]"))
+    ]
+    if not codes:
+        return
+    default = _language_code(draft, _text(data.get("default_lang")) or "en", "default_lang") or codes[0]
+    origin = "default_lang" if data.get("default_lang") else "jekyll-polyglot's default default_lang"
+    _default_language(draft, data, default, origin, ("lang", "locale"))
+    draft.set("languages", {code: {} for code in codes}, "jekyll-polyglot's languages")
+    draft.notes.append(
+        "jekyll-polyglot wrote each untranslated article under every language's prefix too (/de/...); "
+        "Dateline writes it once, in its own language (its lang front matter)"
+    )
 
 
 def _jekyll_permalink(draft: _Draft, data: dict[str, Any], collection: str) -> None:
@@ -314,8 +348,6 @@ _HUGO_REASONS = {
     **dict.fromkeys(("outputs", "outputformats", "mediatypes", "rsslimit", "sitemap", "enablerobotstxt"), "Dateline writes its own feeds (Atom and JSON Feed), sitemap, robots.txt and search"),
     **dict.fromkeys(("buildfuture", "builddrafts", "buildexpired"), "Dateline leaves out drafts and future-dated articles unless built with --drafts"),
     **dict.fromkeys(("contentdir", "publishdir", "staticdir", "datadir", "assetdir", "resourcedir", "archetypedir", "i18ndir", "cachedir", "workingdir", "ignorefiles", "build", "caches", "imaging", "minify", "server", "deployment", "security", "cleandestinationdir", "metadataformat", "enablegitinfo", "reflinkserrorlevel", "reflinksnotfoundurl", "ignorelogs", "timeout", "segments", "environment", "summarylength", "canonifyurls", "relativeurls", "enableinlineshortcodes", "capitalizelisttitles", "pluralizelisttitles", "preservetaxonomynames", "titlecasestyle", "hascjklanguage", "enablemissingtranslationplaceholders", "paginatepath"), "a build setting Dateline has no use for (it reads content/ and writes output/)"),
-    "languages": "Dateline builds one language per site from content/; languages' own settings are not read",
-    "defaultcontentlanguageinsubdir": "Dateline builds one language per site from content/",
     "related": "Dateline picks related articles by shared tags and regions (related_count)",
     "frontmatter": "Dateline reads date from 'date' (or 'publishDate'), else a YYYY-MM-DD- file name, and 'updated' from 'lastmod'",
     "cascade": "front matter set by cascade is not applied; write the values in the files",
@@ -347,18 +379,22 @@ def _from_hugo(
             draft.set("language", language, spelled.get(key, key))
             break
     _timezone(draft, data.get("timezone"), "timeZone")
+    languages = _hugo_languages(draft, data)
     pagination = data.get("pagination") if isinstance(data.get("pagination"), dict) else {}
     if "pagersize" in pagination:
         _per_page(draft, pagination["pagersize"], "pagination.pagerSize")
     else:
         _per_page(draft, data.get("paginate"), "paginate")
-    section, chosen = _article_section(data, params, root, asked=section)
+    section, chosen = _article_section(data, params, root, languages, asked=section)
     tag_plurals = _taxonomies(draft, data.get("taxonomies"))
     _hugo_permalinks(draft, data, section, chosen, tag_plurals)
     content = _text(data.get("contentdir")) or "content"
+    folders = (section, *(f"{language}/{section}" for language in sorted(languages)))
+    kept = [folder for folder in folders if (root / content / folder).is_dir()] or [section]
+    keep = ", ".join(f"{content}/{folder}/ as content/{folder}/" for folder in kept)
     draft.notes.append(
-        f"Articles: keep {content}/{section}/ as content/{section}/ (the Hugo layout). Dateline reads every "
-        f"Markdown file under content/ as an article: move other sections (pages, events) out of it"
+        f"Articles: keep {keep} (the Hugo layout). Dateline reads every Markdown file under content/ as "
+        "an article: move other sections (pages, events) out of it"
     )
     for key in ("disablepathtolower", "removepathaccents"):
         if not data.get(key):  # Hugo's default, which the Hugo slug rules follow
@@ -375,10 +411,11 @@ def _from_hugo(
 
 
 def _article_section(
-    data: dict[str, Any], params: dict[str, Any], root: Path, asked: str | None
+    data: dict[str, Any], params: dict[str, Any], root: Path, languages: frozenset[str], asked: str | None
 ) -> tuple[str, str]:
     """The Hugo section holding the articles, and how it was chosen: ``--section``, else the
-    site's ``mainSections``, else the section with the most Markdown files, else "posts"."""
+    site's ``mainSections``, else the section with the most Markdown files (in content/ and
+    in its ``languages`` folders, content/de/posts/), else "posts"."""
     if asked:
         return asked.strip("/").lower(), "--section"
     main = params.get("mainsections", data.get("mainsections"))
@@ -388,14 +425,173 @@ def _article_section(
         return main[0].lower(), "mainSections"
     content = root / (_text(data.get("contentdir")) or "content")
     counts: dict[str, int] = {}
-    if content.is_dir():
-        for folder in sorted(content.iterdir()):
-            if folder.is_dir() and not folder.name.startswith((".", "_")):
-                counts[folder.name] = sum(1 for p in folder.rglob("*.md") if not p.name.startswith("_"))
+    for folder in _section_folders(content, languages):
+        articles = sum(1 for p in folder.rglob("*.md") if not p.name.startswith("_"))
+        counts[folder.name] = counts.get(folder.name, 0) + articles
     if counts and max(counts.values()) > 0:
         best = max(counts, key=lambda name: (counts[name], name == "posts"))
         return best.lower(), f"the section with the most articles ({counts[best]})"
     return "posts", "Hugo's usual section"
+
+
+def _section_folders(content: Path, languages: frozenset[str]) -> list[Path]:
+    """The folders of ``content`` that are sections, and of those of its folders named after
+    one of ``languages`` (content/de/posts/)."""
+    if not content.is_dir():
+        return []
+    found: list[Path] = []
+    for folder in sorted(content.iterdir()):
+        if folder.is_dir() and not folder.name.startswith((".", "_")):
+            found += _section_folders(folder, frozenset()) if folder.name.lower() in languages else [folder]
+    return found
+
+
+#: Hugo's spelling of a language's settings, which are read lowercased.
+_HUGO_SPELLING = {"languagename": "languageName", "languagecode": "languageCode", "languagedirection": "languageDirection",
+                  "contentdir": "contentDir", "timezone": "timeZone", "baseurl": "baseURL"}  # fmt: skip
+#: Why a language's own Hugo settings stay behind (contentDir, languageCode, baseURL: _language_left).
+_HUGO_LANGUAGE_REASONS = {
+    "languagedirection": "Dateline writes Arabic, Hebrew, Persian and Urdu right to left by itself",
+    **dict.fromkeys(("menu", "menus"), "Dateline's menu is site.toml's [menu], one for every language"),
+    "params": "a theme setting: free-form values for your templates belong under [extra]",
+}
+#: What a language's settings in ``[languages]`` are made from, and which the site's they stand for.
+_HUGO_LANGUAGE_KEYS = ("title", "description", "timezone")
+
+
+def _hugo_languages(draft: _Draft, data: dict[str, Any]) -> frozenset[str]:
+    """Hugo's languages as ``[languages]``, in Hugo's order (by weight, the unweighted last,
+    then by code), with what differs from the default language's: its title, description and
+    time zone are the site's. A single language at the root is the site's language, with no
+    table. Returns the folders named after the languages (content/de/), which hold sections."""
+    draft.used.update(("languages", "defaultcontentlanguageinsubdir", "disablelanguages"))
+    given, subdir = data.get("languages"), data.get("defaultcontentlanguageinsubdir")
+    if subdir is not None and not isinstance(subdir, bool):
+        draft.leave("defaultContentLanguageInSubdir", f"must be true or false, not {subdir!r}")
+        subdir = None
+    default = _text(data.get("defaultcontentlanguage")) or "en"
+    if given is None and not subdir:
+        return frozenset()
+    if given is None:  # the default language under its prefix: /en/
+        given = {default.lower(): {}}
+    if not isinstance(given, dict):
+        draft.leave("languages", "must be a table with a table per language: [languages.de]")
+        return frozenset()
+    off = data.get("disablelanguages")
+    off = {str(code).lower() for code in off} if isinstance(off, list) else set()
+    folders = {default.lower(), *given}
+    found: list[tuple[int, str, str, dict[str, Any]]] = []  # weight, code as written, code, settings
+    for written, values in given.items():
+        if not isinstance(values, dict):
+            draft.leave(f"languages.{written}", "must be a table of the language's settings")
+            continue
+        if content := _text(values.get("contentdir")):
+            folders.add(PurePosixPath(content).name.lower())
+        if values.get("disabled") is True or written in off:
+            draft.leave(
+                f"languages.{written}",
+                f"disabled, so left out: Dateline would build its articles (content/{written}/, "
+                f"name.{written}.md) as the default language's; move them out of content/",
+            )
+        elif code := _language_code(draft, written, f"languages.{written}"):
+            weight = values.get("weight")
+            weight = weight if isinstance(weight, int) and not isinstance(weight, bool) else 0
+            found.append((weight, written, code, values))
+    found.sort(key=lambda each: (each[0] == 0, each[0], each[1]))  # Hugo's langs.Languages order
+    if not found:
+        return frozenset(folders)
+    single = len(found) == 1 and not subdir
+    own = {code: _hugo_language(draft, written, code, values, single) for _, written, code, values in found}
+    if single:
+        ((_, written, code, values),) = found
+        for key, (value, origin) in own[code].items():
+            if key == "name":
+                draft.leave(f"languages.{written}.languageName", "a site in one language names none")
+            else:
+                draft.set(key, value, origin)
+        if said := _text(values.get("languagecode")):
+            draft.set("language", said, f"languages.{written}.languageCode")
+        elif "language" not in draft.settings:
+            draft.set("language", code, f"languages.{written}")
+        return frozenset(folders)
+    written_as = draft.spelled.get("defaultcontentlanguage", "defaultContentLanguage")
+    default = _language_code(draft, default, written_as) or found[0][2]
+    origin = written_as if "defaultcontentlanguage" in data else "Hugo's default defaultContentLanguage"
+    site = {key: (draft.settings.get(key), draft.origins.get(key, key)) for key in _HUGO_LANGUAGE_KEYS}
+
+    def setting(code: str, key: str) -> tuple[Any, str]:
+        return own.get(code, {}).get(key, site[key])
+
+    for key in _HUGO_LANGUAGE_KEYS:
+        if (chosen := setting(default, key))[0] not in (None, site[key][0]):
+            draft.set(key, *chosen)
+    table: dict[str, Any] = {}
+    if subdir is not None:
+        table["prefix_default_language"] = subdir
+        draft.origins["languages.prefix_default_language"] = draft.spelled["defaultcontentlanguageinsubdir"]
+    for weight, written, code, _ in found:
+        mine = {key: setting(code, key) for key in _HUGO_LANGUAGE_KEYS if setting(code, key)[0] is not None}
+        mine = {key: chosen for key, chosen in mine.items() if chosen[0] != setting(default, key)[0]}
+        if "name" in own[code]:
+            mine = {"name": own[code]["name"], **mine}
+        table[code] = {key: value for key, (value, _) in mine.items()}
+        draft.origins.update((f"languages.{code}.{key}", origin) for key, (_, origin) in mine.items())
+        draft.origins[f"languages.{code}"] = f"languages.{written}" + (f", weight {weight}" if weight else "")
+    _default_language(draft, data, default, origin, ("locale", "languagecode"))
+    draft.set("languages", table, "Hugo's languages, by weight, then code")
+    draft.notes.append(
+        "Languages: Dateline reads each article's language from its top folder (content/de/...) or its name "
+        "(name.de.md), as Hugo does, and links a story's translations by path or translationKey"
+    )
+    return frozenset(folders)
+
+
+def _hugo_language(
+    draft: _Draft, written: str, code: str, values: dict[str, Any], single: bool
+) -> dict[str, tuple[str, str]]:
+    """One Hugo language's name, title, description and time zone, each with what it was made
+    from; its other settings are listed."""
+    name = f"languages.{written}"
+    params = values.get("params") if isinstance(values.get("params"), dict) else {}
+    own: dict[str, tuple[str, str]] = {}
+    for key, target in (("languagename", "name"), ("title", "title"), ("description", "description")):
+        if text := _text(values.get(key)):
+            own[target] = (text, f"{name}.{_HUGO_SPELLING.get(key, key)}")
+        elif values.get(key) is not None:
+            draft.leave(f"{name}.{_HUGO_SPELLING.get(key, key)}", f"must be text, not {values[key]!r}")
+    if text := _text(params.get("description")):
+        own["description"] = (text, f"{name}.params.description")
+    if values.get("timezone") is not None:
+        if zone := _zone(values["timezone"]):
+            own["timezone"] = (zone, f"{name}.timeZone")
+        else:
+            draft.leave(f"{name}.timeZone", f"{values['timezone']!r} is not an IANA time zone")
+    read = {"languagename", "title", "description", "timezone", "weight", "disabled"}
+    for key, value in values.items():
+        if key in read or (key == "params" and not set(params) - {"description"}):
+            continue
+        if key == "languagecode" and single:  # the site's language
+            continue
+        draft.leave(f"{name}.{_HUGO_SPELLING.get(key, key)}", _language_left(key, value, code))
+    return own
+
+
+def _language_left(key: str, value: Any, code: str) -> str:
+    """Why a language's own Hugo setting ``key`` stays behind."""
+    folder = code.lower()
+    if key == "contentdir":
+        moved = str(value).strip().strip("/")
+        move = "" if moved == f"content/{folder}" else f": move {moved}/ to content/{folder}/"
+        return (
+            f"Dateline finds a language's articles in content/{folder}/ and in name.{folder}.md files{move}"
+        )
+    if key == "languagecode":
+        return f'Dateline\'s pages in this language say lang="{code}", its code in [languages]'
+    if key == "baseurl":
+        return f"Dateline publishes every language under the site's base_url, this one under /{folder}/"
+    return _HUGO_LANGUAGE_REASONS.get(
+        key, "a language's own setting Dateline has no use for: it takes the site's"
+    )
 
 
 def _hugo_permalinks(
@@ -544,13 +740,49 @@ def _base_url(draft: _Draft, url: str, origin: str) -> None:
 def _timezone(draft: _Draft, value: Any, name: str) -> None:
     if value is None:
         return
+    if zone := _zone(value):
+        draft.set("timezone", zone, name)
+    else:
+        draft.leave(name, f"{value!r} is not an IANA time zone; Dateline reads UTC")
+
+
+def _zone(value: Any) -> str | None:
+    """``value`` as an IANA time zone's name, None when it names none."""
     zone = _text(value)
     try:
         zoneinfo.ZoneInfo(zone or "")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        draft.leave(name, f"{value!r} is not an IANA time zone; Dateline reads UTC")
-        return
-    draft.set("timezone", zone, name)
+        return None
+    return zone
+
+
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:-([a-z]{4}))?(?:-([a-z]{2}|[0-9]{3}))?")
+
+
+def _language_code(draft: _Draft, written: str, name: str) -> str | None:
+    """``written`` as a language code in BCP 47's case (``pt-br`` -> ``pt-BR``); one that is
+    none is listed under ``name`` and gives None."""
+    found = _LANGUAGE_TAG.fullmatch(written.strip().lower())
+    if found is None:
+        draft.leave(
+            name,
+            f"{written!r} is no language code Dateline reads (BCP 47: 'de', 'pt-BR', 'zh-Hans'); "
+            "rename it, and its folder",
+        )
+        return None
+    language, script, region = found.groups()
+    return "-".join(part for part in (language, script and script.title(), region and region.upper()) if part)
+
+
+def _default_language(
+    draft: _Draft, data: Mapping[str, Any], code: str, origin: str, keys: tuple[str, ...]
+) -> None:
+    """``code`` as the site's language, the default of its languages; each of ``keys`` that
+    says another is listed."""
+    for key in keys:
+        if (said := _text(data.get(key))) and said.replace("_", "-").lower() != code.lower():
+            draft.leave(key, f'{origin} makes {code} the default language: its pages say lang="{code}"')
+    draft.set("language", code, origin)
 
 
 def _per_page(draft: _Draft, value: Any, name: str) -> None:
@@ -607,17 +839,36 @@ def site_toml(imported: Imported) -> str:
         "# Settings it could not carry over were listed when it ran; README.md, Settings, has them all.",
         "",
     ]
+    tables = {key: value for key, value in imported.settings.items() if isinstance(value, Mapping)}
     for key, value in imported.settings.items():
-        lines.append(_line(key, value, imported.origins.get(key, "")))
+        if key not in tables:
+            lines.append(_line(key, value, imported.origins.get(key, "")))
     if imported.permalinks:
-        lines += ["", "[permalinks]"]
-        for key, value in imported.permalinks.items():
-            lines.append(_line(key, value, imported.origins.get(f"permalinks.{key}", "")))
+        tables["permalinks"] = imported.permalinks
+    for key, table in tables.items():
+        lines += _table(key, table, imported.origins)
     return "\n".join(lines) + "\n"
 
 
+def _table(name: str, table: Mapping[str, Any], origins: Mapping[str, str]) -> list[str]:
+    """``[name]`` and its settings, then its tables (``[languages.de]``)."""
+    origin = origins.get(name, "")
+    lines = ["", f"[{name}]" + (f"  # {_comment(origin)}" if origin else "")]
+    inner = {key: value for key, value in table.items() if isinstance(value, Mapping)}
+    for key, value in table.items():
+        if key not in inner:
+            lines.append(_line(key, value, origins.get(f"{name}.{key}", "")))
+    for key, value in inner.items():
+        lines += _table(f"{name}.{_key(key)}", value, origins)
+    return lines
+
+
 def _line(key: str, value: Any, origin: str) -> str:
-    return f"{key} = {_toml(value)}" + (f"  # {_comment(origin)}" if origin else "")
+    return f"{_key(key)} = {_toml(value)}" + (f"  # {_comment(origin)}" if origin else "")
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
 
 
 def _toml(value: Any) -> str:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 from support.cli import run_cli
-from support.site import build_site, write_site
+from support.site import build_site, page, write_site
 
+from generator.config import load_config
 from generator.importer import read_site, site_toml, write_settings
 
 
@@ -282,3 +283,183 @@ def test_a_pattern_dateline_cannot_build_is_listed_and_left_out(tmp_path: Path) 
         item.name == "permalinks.posts" and "unknown placeholder" in item.why for item in result.unmapped
     )
     assert "[permalinks]" not in site_toml(result)
+
+
+MULTILINGUAL_HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+title = "Valley Courier"
+languageCode = "en-us"
+defaultContentLanguage = "en"
+defaultContentLanguageInSubdir = true
+timeZone = "America/New_York"
+
+[permalinks]
+posts = "/:year/:month/:slug/"
+
+[languages.en]
+languageName = "English"
+contentDir = "content/en"
+weight = 2
+
+[languages.de]
+languageName = "Deutsch"
+title = "Talkurier"
+timeZone = "Europe/Berlin"
+contentDir = "content/de"
+languageDirection = "ltr"
+weight = 1
+
+[languages.de.params]
+description = "Nachrichten aus dem Tal"
+subtitle = "Seit 1901"
+
+[languages.fr]
+disabled = true
+"""
+
+MULTILINGUAL_HUGO_POSTS = {
+    "content/en/posts/floods.md": post("Floods Close the Port", "date: 2024-03-05T10:00:00"),
+    "content/de/posts/floods.md": post("Hochwasser am Hafen", "date: 2024-03-05T10:00:00"),
+}
+
+
+def test_an_imported_multilingual_hugo_site_builds_each_language_under_its_prefix(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"hugo.toml": MULTILINGUAL_HUGO_CONFIG, **MULTILINGUAL_HUGO_POSTS})
+    imported(site)
+    assert {
+        "de/2024/03/hochwasser-am-hafen/index.html",
+        "en/2024/03/floods-close-the-port/index.html",
+        "index.html",
+    } <= built(site)
+    assert page(site, "/").xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=/en/"]
+    german = page(site, "/de/2024/03/hochwasser-am-hafen/")
+    assert german.xpath("//html/@lang") == ["de"]
+    assert german.xpath("//link[@hreflang='en']/@href") == [
+        "https://example.org/en/2024/03/floods-close-the-port/"
+    ]
+
+
+def test_hugo_languages_carry_over_in_hugos_order(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"hugo.toml": MULTILINGUAL_HUGO_CONFIG})
+    imported(site)
+    settings = tomllib.loads((site / "site.toml").read_text())
+    assert settings["language"] == "en"
+    assert settings["timezone"] == "America/New_York"
+    assert settings["languages"] == {
+        "prefix_default_language": True,
+        "de": {
+            "name": "Deutsch",
+            "title": "Talkurier",
+            "description": "Nachrichten aus dem Tal",
+            "timezone": "Europe/Berlin",
+        },
+        "en": {"name": "English"},
+    }
+    config = load_config(site)
+    assert [language.code for language in config.languages] == ["de", "en"]
+    assert config.in_language("de").title == "Talkurier"
+
+
+def test_what_hugo_languages_have_that_dateline_has_no_use_for_is_listed(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"hugo.toml": MULTILINGUAL_HUGO_CONFIG})
+    left = {item.name: item.why for item in read_site(site).unmapped}
+    assert (
+        left["languages.de.contentDir"]
+        == "Dateline finds a language's articles in content/de/ and in name.de.md files"
+    )
+    assert "right to left by itself" in left["languages.de.languageDirection"]
+    assert left["languages.de.params"].startswith("a theme setting")
+    assert left["languages.fr"].startswith("disabled, so left out")
+    assert (
+        left["languageCode"]
+        == 'defaultContentLanguage makes en the default language: its pages say lang="en"'
+    )
+
+
+def test_a_language_folder_elsewhere_is_to_be_moved_to_its_code(tmp_path: Path) -> None:
+    config = '[languages.en]\nweight = 1\n[languages.de]\ncontentDir = "content/german"\nweight = 2\n'
+    site = write_site(tmp_path, {"hugo.toml": config})
+    left = {item.name: item.why for item in read_site(site).unmapped}
+    assert left["languages.de.contentDir"].endswith(": move content/german/ to content/de/")
+
+
+def test_hugos_languages_file_in_the_config_folder_is_read(tmp_path: Path) -> None:
+    site = write_site(
+        tmp_path,
+        {
+            "config/_default/hugo.toml": 'title = "Courier"\ndefaultContentLanguage = "pt-br"\n',
+            "config/_default/languages.toml": '[pt-br]\nweight = 1\n[en]\nweight = 2\ntitle = "The Courier"\n',
+            "config/_default/menus.en.toml": '[[main]]\nname = "About"\nurl = "/about/"\n',
+        },
+    )
+    result = read_site(site)
+    assert result.settings["language"] == "pt-BR"
+    assert result.settings["languages"] == {"pt-BR": {}, "en": {"title": "The Courier"}}
+    assert "languages.en.menus" in [item.name for item in result.unmapped]
+
+
+def test_a_hugo_site_of_one_language_takes_its_settings_as_the_sites(tmp_path: Path) -> None:
+    config = (
+        'title = "Courier"\n[languages.en]\nlanguageCode = "en-GB"\ntitle = "The Courier"\nweight = 1\n'
+        '[languages.en.params]\ndescription = "News from the valley"\n'
+    )
+    site = write_site(tmp_path, {"hugo.toml": config})
+    result = read_site(site)
+    assert {key: result.settings.get(key) for key in ("title", "description", "language", "languages")} == {
+        "title": "The Courier",
+        "description": "News from the valley",
+        "language": "en-GB",
+        "languages": None,
+    }
+    assert not [item.name for item in result.unmapped if item.name.startswith("languages")]
+
+
+POLYGLOT_CONFIG = """\
+title: Valley Courier
+url: https://example.org
+permalink: /:year/:month/:day/:title.html
+languages: ["en", "de", "pt-BR"]
+default_lang: "en"
+exclude_from_localization: ["assets", "images"]
+"""
+
+
+def test_an_imported_jekyll_polyglot_site_builds_each_language_under_its_prefix(tmp_path: Path) -> None:
+    site = write_site(
+        tmp_path,
+        {
+            "_config.yml": POLYGLOT_CONFIG,
+            "content/_posts/2024-03-05-floods.md": post("Floods", "lang: en"),
+            "content/_posts/2024-03-05-hochwasser.md": post("Hochwasser", "lang: de"),
+            "content/_posts/2024-03-05-enchentes.md": post("Enchentes", "lang: pt-BR"),
+        },
+    )
+    imported(site)
+    assert {
+        "2024/03/05/floods.html",  # the default language at the root, as polyglot put it
+        "de/2024/03/05/hochwasser.html",
+        "pt-br/2024/03/05/enchentes.html",
+    } <= built(site)
+
+
+def test_jekyll_polyglot_languages_carry_over(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"_config.yml": POLYGLOT_CONFIG})
+    output = imported(site)
+    settings = tomllib.loads((site / "site.toml").read_text())
+    assert settings["language"] == "en"
+    assert settings["languages"] == {"en": {}, "de": {}, "pt-BR": {}}
+    assert "  exclude_from_localization: Dateline copies static files once for every language" in output
+
+
+def test_a_jekyll_site_with_lang_in_front_matter_needs_no_languages(tmp_path: Path) -> None:
+    site = write_site(
+        tmp_path,
+        {
+            "_config.yml": "title: Courier\nlang: en\n",
+            "content/_posts/2024-03-05-floods.md": post("Floods"),
+            "content/_posts/2024-03-05-hochwasser.md": post("Hochwasser", "lang: de"),
+        },
+    )
+    imported(site)
+    assert "languages" not in tomllib.loads((site / "site.toml").read_text())
+    assert {"2024/03/05/floods.html", "de/2024/03/05/hochwasser.html"} <= built(site)

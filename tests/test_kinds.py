@@ -9,7 +9,7 @@ from pathlib import Path
 from support.paths import THEME
 from support.site import article, build_site, links, page, write_site
 
-from generator.config import load_config
+from generator.config import Config, load_config
 from generator.engine.build import prepare
 from generator.site import kinds
 from generator.site.pages import Kind
@@ -67,10 +67,17 @@ def test_the_not_found_page_links_the_indexes_the_settings_name(tmp_path: Path) 
     assert {"/places/", "/topics/", "/archive/"} <= set(links(page(site, "/404.html")))
 
 
-def test_index_url_is_what_precedes_the_first_placeholder() -> None:
-    assert kinds.index_url("/topics/{slug}/", "/tags/") == "/topics/"
-    assert kinds.index_url("/news/tags/{slug}.html", "/tags/") == "/news/tags/"
-    assert kinds.index_url("/{slug}/", "/tags/") == "/tags/"
+def test_index_url_is_what_precedes_the_first_placeholder(tmp_path: Path) -> None:
+    config = Config(tmp_path)
+    assert kinds.index_url("/topics/{slug}/", "/tags/", config) == "/topics/"
+    assert kinds.index_url("/news/tags/{slug}.html", "/tags/", config) == "/news/tags/"
+    assert kinds.index_url("/{slug}/", "/tags/", config) == "/tags/"
+
+
+def test_an_index_url_of_a_language_is_under_its_prefix(tmp_path: Path) -> None:
+    german = Config(tmp_path).in_language("de")
+    assert kinds.index_url(german.permalinks.tag, "/tags/", german) == "/de/tags/"
+    assert kinds.index_url("/de/{slug}/", "/tags/", german) == "/de/tags/"
 
 
 def test_every_kind_belongs_to_exactly_one_section() -> None:

@@ -137,14 +137,14 @@ def test_hugo_section_filename_and_folder_placeholders(tmp_path: Path) -> None:
         {
             "posts/Storm-Report.md": article("Storm", "2024-04-02"),
             "posts/harbour/index.md": article("Harbour", "2024-04-03"),
-            "posts/notes.de.md": article("Notizen", "2024-04-04"),  # no language of the site's
+            "posts/notes.de.md": article("Notizen", "2024-04-04"),  # German, under /de/
         },
     )
     build_site(site, search=False)
     assert {
         "posts/storm-report/index.html",
         "posts/harbour/index.html",
-        "posts/notes.de/index.html",
+        "de/posts/notes/index.html",
     } <= built(site)
     site = site_with(
         tmp_path / "folder",

@@ -221,9 +221,11 @@ COPIED_FILES = ("static/logo.txt", "static/media/map.svg", "content/bundle-{n}/p
 
 # Where an article's file may move, under content/: a subfolder; Jekyll's _drafts/ (a draft
 # however it is dated); a Jekyll file name, whose slug the URL takes when the front matter
-# gives none; a Hugo page bundle; back where it started.
+# gives none; a Hugo page bundle; into another language (a folder, a suffix); back where it started.
 RENAMES = (
     "moved/story-{n}.md",
+    "de/story-{n}.md",
+    "story-{n}.fr.md",
     "_drafts/story-{n}.md",
     "2024-02-02-renamed-{n}.md",
     "bundle-{n}/index.md",
@@ -385,6 +387,16 @@ class RandomEdits(RuleBasedStateMachine):
         number = self.picked(pick)
         (self.site / "content" / self.paths.pop(number)).unlink()
         del self.stories[number]
+
+    @precondition(lambda self: self.stories)
+    @rule(pick=PICK, language=st.sampled_from(["de", "ar"]), title=st.sampled_from(TITLES))
+    def translate_article(self, pick: int, language: str, title: str) -> None:
+        """A translation: the article at its path under a language folder (a translation of
+        a translation, or of a moved article, is an article of that language on its own)."""
+        original = self.picked(pick)
+        number = max(self.stories) + 1
+        self.paths[number] = f"{language}/{self.paths[original]}"
+        self.save(number, replace(self.stories[original], title=title, slug=None))
 
     @precondition(lambda self: self.stories)
     @rule(pick=PICK, destination=st.sampled_from(RENAMES))

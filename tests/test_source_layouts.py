@@ -41,7 +41,7 @@ def test_posts_folders_anywhere_in_the_tree_are_articles_dated_by_their_names(tm
     assert page(tmp_path, "/2024/01/02/harbour-reopens/").xpath("//h1")[0].text_content().strip() == (
         "Harbour reopens"
     )
-    assert (tmp_path / "output/2023/12/30/hafen-gesperrt/index.html").is_file()
+    assert (tmp_path / "output/de/2023/12/30/hafen-gesperrt/index.html").is_file()  # German: under /de/
 
 
 def test_a_file_in_posts_without_a_dated_name_is_skipped_as_jekyll_skips_it(tmp_path: Path):

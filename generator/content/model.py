@@ -130,6 +130,10 @@ class Article:
     # article of the site, in no listing, feed or archive; its date, if any, is only shown.
     standalone: bool = False
     menu: MenuEntry | None = None  # a standalone page's link in the site's menu
+    # The language it is written in (BCP 47), and what its translations share with it: its
+    # path without language folder and suffix, or the ``translationKey`` written.
+    lang: str = "en"
+    translation_key: str = ""
 
     @property
     def body_html(self) -> str:

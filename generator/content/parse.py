@@ -22,6 +22,7 @@ from generator.content import frontmatter
 from generator.content.dates import parse_date
 from generator.content.figures import lines_of, local_images, without_alt
 from generator.content.frontmatter import Field, Problems
+from generator.content.languages import LANGUAGE_KEYS, TRANSLATION_KEYS, language_code, placed
 from generator.content.markdown import MAX_MARKDOWN_NESTING, Renderer, deepest_line, render_body
 from generator.content.model import Alias, Article, Body, MenuEntry, Note, Picture
 from generator.content.permalinks import ARTICLE_PLACEHOLDERS, ArticleFacts, article_url, content_path
@@ -36,7 +37,7 @@ from generator.content.redirects import (
     redirect_target,
 )
 from generator.content.slugs import name_key, slugify
-from generator.content.sources import PAGES_FOLDER, in_drafts_folder, in_pages_folder
+from generator.content.sources import PAGES_FOLDER, in_drafts_folder
 from generator.errors import ContentError
 
 SUMMARY_CHARS = 300
@@ -60,7 +61,7 @@ _KNOWN_KEYS = {
     "author", "authors", "by", "categories", "topics", "keywords", "permalink", "story",
     "correction", "corrections", "updates", "type", "menu", "weight",
     "image", *LEAD_IMAGE_KEYS,
-    *ALIAS_KEYS, *TARGET_KEYS, *EXPIRY_KEYS,
+    *ALIAS_KEYS, *TARGET_KEYS, *EXPIRY_KEYS, *LANGUAGE_KEYS, *TRANSLATION_KEYS,
 }  # fmt: skip
 
 
@@ -117,6 +118,9 @@ def _article(
 ) -> Article | None:
     opening_line, body_line = lines
     taken: set[str] = set()
+    where = placed(content_path(source, config.content_dir), config)
+    lang = _language(fields, where.language or config.language, config, problems, taken)
+    config = config.in_language(lang)
 
     def first(*keys: str) -> tuple[str, Field] | None:
         for key in keys:
@@ -178,9 +182,9 @@ def _article(
     redirecting = any(fields[key].value is not None for key in TARGET_KEYS if key in fields)
     target = _redirect_target(first(*TARGET_KEYS), problems)
     taken.update(ALIAS_KEYS)
-    standalone = _standalone(fields, source, config, taken)
+    standalone = _standalone(fields, where.path, taken)
     title = text("title", required=not redirecting)
-    stem = source.stem
+    stem = where.path.stem
     jekyll = _JEKYLL_NAME.match(stem)
     published = _date(first("date", "publishDate"), config.tz, problems)
     if published is None and "date" not in fields and "publishDate" not in fields:
@@ -246,13 +250,19 @@ def _article(
         updated = latest  # the last change on the record
     slug = slugify(given_slug or (jekyll.group(4) if jekyll else title or stem))
     day = published if config.archive_day == "as-written" else published.astimezone(config.tz)
-    facts = ArticleFacts(day, slug, given_slug, title, content_path(source, config.content_dir),
+    path = content_path(source, config.content_dir).with_name(where.path.name)  # no language suffix
+    facts = ArticleFacts(day, slug, given_slug, title, path,
                          _value(fields, "categories"), _value(fields, "category"))  # fmt: skip
     url = _article_url(fields, facts, config, problems, taken)
     if standalone and not {"permalink", "url"} & taken:
-        url = _page_url(facts.path, given_slug, problems)
+        url = _page_url(where.path, given_slug, problems)
     elif undated and not {"permalink", "url"} & taken:  # no URL of its own either: its path's
-        url = _own_url(facts.path, given_slug, problems)
+        url = _own_url(where.path, given_slug, problems)
+    if not {"permalink", "url"} & taken and not url.startswith(config.root):
+        # A URL from a pattern or a path is under its language's prefix (/de/...), unless
+        # the pattern put it there already (Jekyll's categories from a de/ folder).
+        url = config.at(url)
+    translation_key = text(*TRANSLATION_KEYS) or str(where.path.with_suffix(""))
     aliases = _aliases(fields, url, config, problems)
     if target is not None and target.rstrip("/") == url.rstrip("/"):
         problems.error(fields[_key_of(fields, TARGET_KEYS)].line, f"redirects to its own URL {url}")
@@ -289,12 +299,14 @@ def _article(
         updates=updates,
         standalone=standalone,
         menu=menu,
+        lang=lang,
+        translation_key=translation_key,
         lead_image=_lead_image(fields, url, problems),
         images=local_images(body_html, url, config.base_path),
     )
 
 
-def _standalone(fields: Mapping[str, Field], source: Path, config: Config, taken: set[str]) -> bool:
+def _standalone(fields: Mapping[str, Field], path: PurePosixPath, taken: set[str]) -> bool:
     """Whether the file is a standalone page: under content/pages/, unless it says
     ``type: article``, or anywhere with ``type: page``. Any other ``type`` (Hugo's layouts)
     is left for templates."""
@@ -302,7 +314,31 @@ def _standalone(fields: Mapping[str, Field], source: Path, config: Config, taken
     if written in ("page", "article"):
         taken.add("type")
         return written == "page"
-    return in_pages_folder(source, config.content_dir)
+    return path.parts[0] == PAGES_FOLDER
+
+
+def _language(
+    fields: Mapping[str, Field], placed_in: str, config: Config, problems: Problems, taken: set[str]
+) -> str:
+    """The article's language: ``lang`` (or ``language``) when the front matter says,
+    else as its place says (``placed_in``)."""
+    taken.update(LANGUAGE_KEYS)
+    key = next((key for key in LANGUAGE_KEYS if key in fields and fields[key].value is not None), None)
+    if key is None:
+        return placed_in
+    written = fields[key].value
+    code = language_code(written, config) if isinstance(written, str) else None
+    if code is None:
+        if config.languages:
+            known = ", ".join(each.code for each in config.languages)
+            problems.error(fields[key].line, f"'{key}' is '{written}', no language of [languages] ({known})")
+        else:
+            problems.error(
+                fields[key].line,
+                f"'{key}' is '{written}', no language code CLDR knows (such as 'de' or 'pt-BR')",
+            )
+        return placed_in
+    return code
 
 
 def _page_url(path: PurePosixPath, given_slug: str | None, problems: Problems) -> str:

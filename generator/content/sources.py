@@ -210,14 +210,6 @@ def in_drafts_folder(source: Path, content_dir: Path) -> bool:
         return False
 
 
-def in_pages_folder(source: Path, content_dir: Path) -> bool:
-    """Whether a file lies under ``content/pages/``, which makes it a standalone page."""
-    try:
-        return source.relative_to(content_dir).parts[0] == PAGES_FOLDER
-    except (ValueError, IndexError):
-        return False
-
-
 def describe_unread(unread: Sequence[Unread]) -> str | None:
     """One line saying how many Markdown files under content/ were not read, and why."""
     if not unread:

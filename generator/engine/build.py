@@ -29,8 +29,10 @@ from generator.urls import relative_path
 if TYPE_CHECKING:
     import jinja2
 
+    from generator.content.load import ArticleCache, Loaded
     from generator.content.model import Article
     from generator.engine import incremental
+    from generator.engine.pictures import Pictures
     from generator.site import pages, taxonomy
 
 Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
@@ -58,14 +60,14 @@ def prepare(
 ) -> tuple[taxonomy.Site, list[pages.Page], tuple[ContentError, ...]]:
     """Load, index and plan; raises BuildFailed with every content error."""
     from generator.content.load import ArticleCache, load_articles
-    from generator.site import taxonomy
+    from generator.site import languages
 
     found = sources.find(config)
     articles = ArticleCache(config, enabled=False)  # not closed: pages read bodies from it later
     loaded = load_articles(config, found.articles, articles, 1, progress("Reading", len(found.articles)))
     if loaded.errors:
         raise BuildFailed(loaded.errors)
-    site = taxonomy.index(loaded.articles, config, now)
+    site = languages.index(loaded.articles, config, now or datetime.now(UTC))
     plan = plan_site(site)
     notes = _notes(found, loaded.articles, site, published_files(found, site, plan)[1])
     return site, plan, found.skipped + loaded.warnings + site.warnings + notes
@@ -99,9 +101,9 @@ def _notes(
 def plan_site(site: taxonomy.Site) -> list[pages.Page]:
     """Every page: HTML pages, the search page, then feeds, sitemap and robots.txt; raises
     BuildFailed when two want one URL."""
-    from generator.site import conflicts, kinds
+    from generator.site import conflicts, languages
 
-    plan = kinds.plan(site)
+    plan = languages.plan(site)
     conflicts.check_urls(plan, site.config)
     return plan
 
@@ -147,69 +149,123 @@ def _build(
     found = sources.find(config)
     seen = inputs(config, found.articles, found.stamped())
     if (last := memory.unchanged_since(seen, now)) is not None:
-        warnings = found.skipped + cache.errors_from(last.warnings)
-        return Report(
-            last.articles,
-            last.pages,
-            0,
-            0,
-            time.perf_counter() - started,
-            warnings,
-            unread=found.unread,
-            scheduled=last.scheduled,
-        )
+        return _unchanged(last, found, started)
 
-    from generator.content.load import load_articles
     from generator.engine import parallel
-    from generator.engine.pictures import Pictures, site_files
-    from generator.site import onthisday, taxonomy
+    from generator.engine.pictures import Pictures
 
     jobs = jobs or parallel.default_jobs()
     with (
         _collector_paused(),
-        contextlib.closing(memory.article_cache()) as articles,
+        contextlib.closing(memory.article_cache()) as cached,
         contextlib.closing(Pictures(config, memory.enabled)) as pictures,
     ):
-        loaded = load_articles(
-            config, found.articles, articles, jobs, progress("Reading", len(found.articles))
-        )
-        articles.save()  # parsed articles are worth keeping even when the build fails below
-        if loaded.errors:
-            raise BuildFailed(loaded.errors)
-        files = site_files(found, loaded.articles)
-        shown, digests = pictures.show(loaded.articles, loaded.digests, files, jobs)
-        site = taxonomy.index(shown, config, now, related_memo=memory.related())
-        plan = plan_site(site)
-        statics, clashes = published_files(found, site, plan)
-        statics = {**pictures.files((*site.articles, *site.pages)), **statics}
-        last_urls, urls = moved.load_record(config), moved.record_of(site.articles, config)
-        lost = moved.lost_urls(last_urls, urls, loaded.articles, site, plan, statics)
-        notes = _notes(found, loaded.articles, site, clashes)
-        warnings = loaded.warnings + pictures.warnings + site.warnings + notes + lost
-        todo = _todo(config, site, plan, digests, memory)
+        loaded = _load(config, found, cached, jobs, progress)
+        planned = _plan(config, found, loaded, pictures, memory, now, jobs)
+        todo = _todo(config, planned.site, planned.pages, planned.digests, memory)
         _resume_collector()
-        written = _write(config, plan, todo, site, memory.state, statics, jobs, progress, reindex_search)
+        written = _write(config, planned, todo, memory.state, jobs, progress, reindex_search)
         pictures.save()
-    state = State(
-        seen.stamp(started_ns),
+    state = _state(seen.stamp(started_ns), started_ns, loaded.articles, planned, written, now)
+    memory.remember(state, todo.marks_after(written.reads, planned.pages))
+    moved.save_record(config, planned.urls, planned.last_urls)
+    return _report(planned, written, state, found, started)
+
+
+def _unchanged(last: State, found: sources.Sources, started: float) -> Report:
+    """The report of a build that found nothing changed: the last build's figures."""
+    warnings = found.skipped + cache.errors_from(last.warnings)
+    seconds = time.perf_counter() - started
+    return Report(
+        last.articles, last.pages, 0, 0, seconds, warnings, unread=found.unread, scheduled=last.scheduled
+    )
+
+
+def _load(
+    config: Config, found: sources.Sources, cached: ArticleCache, jobs: int, progress: Progress
+) -> Loaded:
+    """Every article, parsed or from the cache; raises BuildFailed with every content error."""
+    from generator.content.load import load_articles
+
+    loaded = load_articles(config, found.articles, cached, jobs, progress("Reading", len(found.articles)))
+    cached.save()  # parsed articles are worth keeping even when the build fails below
+    if loaded.errors:
+        raise BuildFailed(loaded.errors)
+    return loaded
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """The site and its pages, with what is copied as it is and what the build warns about."""
+
+    site: taxonomy.Site
+    pages: list[pages.Page]
+    statics: dict[str, Path]  # URL -> file
+    digests: Mapping[str, str]  # article source -> content digest
+    warnings: tuple[ContentError, ...]
+    urls: moved.Record  # this build's article URLs, and the last build's
+    last_urls: moved.Record | None
+
+
+def _plan(
+    config: Config,
+    found: sources.Sources,
+    loaded: Loaded,
+    pictures: Pictures,
+    memory: Memory,
+    now: datetime,
+    jobs: int,
+) -> _Planned:
+    """Measure pictures, index and plan the site; warn about what it will not show."""
+    from generator.engine.pictures import site_files
+    from generator.site import languages
+
+    shown, digests = pictures.show(loaded.articles, loaded.digests, site_files(found, loaded.articles), jobs)
+    site = languages.index(shown, config, now, related_memo=memory.related())
+    plan = plan_site(site)
+    statics, clashes = published_files(found, site, plan)
+    statics = {**pictures.files((*site.articles, *site.pages)), **statics}
+    last_urls, urls = moved.load_record(config), moved.record_of(site.articles, config)
+    lost = moved.lost_urls(last_urls, urls, loaded.articles, site, plan, statics)
+    notes = _notes(found, loaded.articles, site, clashes)
+    warnings = loaded.warnings + pictures.warnings + site.warnings + notes + lost
+    return _Planned(site, plan, statics, digests, warnings, urls, last_urls)
+
+
+def _state(
+    stamp: str,
+    started_ns: int,
+    read: tuple[Article, ...],
+    planned: _Planned,
+    written: _Written,
+    now: datetime,
+) -> State:
+    """What the next build needs to know of this one."""
+    from generator.site import languages
+
+    return State(
+        stamp,
         started_ns,
-        next_due(loaded.articles, now, onthisday.next_change(site)),
-        len(site.articles),
-        len(plan),
-        cache.plain_errors(warnings),
+        next_due(read, now, languages.next_change(planned.site)),
+        len(planned.site.articles),
+        len(planned.pages),
+        cache.plain_errors(planned.warnings),
         written.report.outputs,
         written.shards,
-        next_scheduled(loaded.articles, now),
+        next_scheduled(read, now),
     )
-    memory.remember(state, todo.marks_after(written.reads, plan))
-    moved.save_record(config, urls, last_urls)
+
+
+def _report(
+    planned: _Planned, written: _Written, state: State, found: sources.Sources, started: float
+) -> Report:
     return Report(
-        articles=len(site.articles),
-        pages=len(plan),
+        articles=len(planned.site.articles),
+        pages=len(planned.pages),
         written=written.report.written,
         removed=written.report.removed,
         seconds=time.perf_counter() - started,
-        warnings=found.skipped + warnings,
+        warnings=found.skipped + planned.warnings,
         rendered=written.rendered,
         unread=found.unread,
         scheduled=state.scheduled,
@@ -289,11 +345,9 @@ class _Written:
 
 def _write(
     config: Config,
-    plan: list[pages.Page],
+    planned: _Planned,
     todo: _Todo,
-    site: taxonomy.Site,
     state: State | None,
-    statics: dict[str, Path],
     jobs: int,
     progress: Progress,
     reindex_search: bool,
@@ -301,9 +355,10 @@ def _write(
     """Render the pages ``todo`` names and those missing from the output, copy the static
     files into a staging folder, index the search where it needs it, then move what changed
     into the output (see output.py)."""
-    from generator.site import search
+    from generator.site import languages, search
     from generator.site.pages import Kind
 
+    plan, site, statics = planned.pages, planned.site, planned.statics
     staging = Staging(config.out_dir)
     out = f"{config.out_dir}{os.sep}"
     try:
@@ -324,7 +379,12 @@ def _write(
             for relative in bundle:
                 staging.keep("/" + relative)
         elif config.search:  # indexes the staged pages, so a failure leaves the output as it was
-            urls = [page.url for page in plan if page.kind == Kind.ARTICLE]
+            urls: dict[str, list[str]] = {}
+            for page in plan:
+                if page.kind == Kind.ARTICLE:
+                    urls.setdefault(search.shard_language(languages.site_of(site, page).config), []).append(
+                        page.url
+                    )
             previous = None if state is None else (state.outputs, state.search_shards)
             shards = search.index(staging, urls, config.search_shard_articles, set(staged), previous, jobs)
     except BaseException:
@@ -345,6 +405,7 @@ def render_pages(
     and, when ``env`` notes them, the articles each page read (positions in
     ``site.articles``). Raises BuildFailed with each broken template reported once."""
     from generator.engine import parallel, render
+    from generator.site.languages import site_of
 
     out_dir, staging_dir = staging.out_dir, staging.dir
     reading = isinstance(env, render.ReadingEnvironment)
@@ -356,11 +417,12 @@ def render_pages(
         staged, errors, read = [], [], []
         for page in chunk:
             try:
+                own = site_of(site, page)
                 if reading:
-                    data, urls = render.render_reading(page, env, site)  # type: ignore[arg-type]
+                    data, urls = render.render_reading(page, env, own)  # type: ignore[arg-type]
                     read.append((page.url, tuple(sorted(position[url] for url in urls if url in position))))
                 else:
-                    data = render.render(page, env, site)
+                    data = render.render(page, env, own)
             except ContentError as error:
                 errors.append((error.path, error.line, error.message, error.page))
                 continue

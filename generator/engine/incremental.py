@@ -23,12 +23,12 @@ from generator.site import kinds
 from generator.site.corrections import CorrectionsFeed
 from generator.site.feeds import Feed, NewsSitemap, Sitemap, SitemapIndex
 from generator.site.kinds import MenuItem
-from generator.site.pages import Kind, Page, Pagination
+from generator.site.pages import Alternate, Kind, Language, Page, Pagination
 from generator.site.taxonomy import Correction, Overview, Period, Region, Site, Story, StoryPart, Term
 
 _UNKNOWN = object()
 #: Values that show names and counts, which the placement covers, but no article itself.
-_PLACED = (Term, Region, Period, Overview, MenuItem, str, int, type(None))
+_PLACED = (Term, Region, Period, Overview, MenuItem, Alternate, Language, str, int, type(None))
 #: The names a listing's pages are given its term, region or period by. Every page of the
 #: listing shows its name and URL (a region's, its breadcrumbs'), never its counts, which
 #: change with each article it gains: those are given to its first URL apart
@@ -68,7 +68,9 @@ class Fingerprints:
     (``reading_pages``).
     """
 
-    def __init__(self, site: Site, templates: str, digests: Mapping[str, str]) -> None:
+    def __init__(
+        self, site: Site, templates: str, digests: Mapping[str, str], whole: Fingerprints | None = None
+    ) -> None:
         self.site = site
         self.digests = digests
         self._articles: dict[str, str] = {}
@@ -77,10 +79,19 @@ class Fingerprints:
         self.base = cache.digest(
             cache.code_version(), repr(site.config), templates, [(k, self._describe(v)) for k, v in shared]
         )
+        # Of a multilingual site, each language's pages are fingerprinted by their own site;
+        # what a sitemap or a page that may show anything depends on is the whole site's.
+        self.whole = whole or self
+        self.languages = {
+            code: Fingerprints(language, templates, digests, self)
+            for code, language in site.by_language.items()
+        }
 
     def whole_site(self) -> str:
         """A digest of every article and which are published: what a page that may show
         anything depends on. Computed only when such a page exists."""
+        if self.whole is not self:
+            return self.whole.whole_site()
         if self._whole_site is None:
             self._whole_site = cache.digest(
                 sorted(self.digests.items()),
@@ -94,8 +105,13 @@ class Fingerprints:
         and each published article's URL, day, tags, regions, authors and story, in order. Two
         builds with the same placement plan the same pages, each listing the same articles
         in the same places, with the same neighbours and related articles."""
+        if self.whole is not self:
+            return self.whole.placement
         site = self.site
-        shape = [(a.url, a.day, a.tags, a.regions, a.authors, a.story) for a in site.articles]
+        shape = [
+            (a.url, a.day, a.tags, a.regions, a.authors, a.story, a.lang, a.translation_key)
+            for a in site.articles
+        ]
         # In a build with drafts, the clock alone publishes an article: feeds, sitemaps and
         # every page badging it as scheduled must follow.
         statuses = [site.status_of(a) for a in site.articles] if site.config.drafts else []
@@ -107,6 +123,8 @@ class Fingerprints:
     def last_changes(self) -> str:
         """Each article's URL, when it last changed and when it was corrected (which makes the
         corrections pages and their dates): what a sitemap shows besides the placement."""
+        if self.whole is not self:
+            return self.whole.last_changes
         return cache.digest(
             [
                 (a.url, (a.updated or a.date).isoformat(), [n.date for n in a.corrections])
@@ -187,6 +205,8 @@ class Fingerprints:
         return lambda page: any(holds(value) for value in page.context.values())
 
     def of(self, page: Page) -> str:
+        if page.lang and self.languages:
+            return self.languages[page.lang].of(page)
         shown = []
         for name, value in sorted(page.context.items()):
             if name in _OWN and isinstance(value, Article):  # the page's own: its body too
@@ -233,6 +253,8 @@ class Fingerprints:
             return value.count, days, periods, [self.region(r) for r in value.top_regions]
         if isinstance(value, MenuItem):
             return value.label, value.url, value.kinds
+        if isinstance(value, (Alternate, Language)):
+            return repr(value)  # plain data, all of it shown
         if isinstance(value, Correction):  # the note, and its article as a listing shows it
             return self.article(value.article), value.number, value.note.date, value.note.text
         if isinstance(value, CorrectionsFeed):

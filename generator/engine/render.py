@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator import i18n
 from generator.config import Config, template_dirs, theme_dir
 from generator.content import sources
 from generator.content.model import Article
@@ -25,7 +26,7 @@ from generator.site.feeds import json_feed_text
 from generator.site.pages import Page
 from generator.site.search import filters
 from generator.site.seo import news_article
-from generator.site.taxonomy import MONTHS, Site
+from generator.site.taxonomy import Site
 from generator.urls import absolute_url, site_url
 
 #: Names the theme's template over the site's of the same name: ``theme/article.html``.
@@ -97,6 +98,7 @@ def environment(
     kind = ReadingEnvironment if note_reads else jinja2.Environment
     env = kind(
         loader=TemplateLoader(config),
+        extensions=["jinja2.ext.i18n"],
         auto_reload=False,  # else every page rendered stats every template it uses
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,  # every extension, .txt and .xml too: front matter is never markup
@@ -107,12 +109,19 @@ def environment(
     )
     env.filters["url"] = lambda path: site_url(config, path)
     env.filters["absolute_url"] = lambda path: absolute_url(config, path)
-    env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat()
-    # The archive timeline is computed in Python (generator/timeline.py), not in Jinja.
-    env.globals["timeline"] = lambda periods, year=None: Markup(
-        timeline.chart(timeline.by_parts(periods), year, lambda path: site_url(config, path))
-    )
+    env.filters["direction"] = i18n.direction
+    catalogues = i18n.Catalogues(template_dirs(config))
+    language = _install_gettext(env, catalogues)
+
+    @jinja2.pass_context
+    def chart(context: jinja2.runtime.Context, periods: Any, year: int | None = None) -> Markup:
+        # The archive timeline is computed in Python (site/timeline.py), not in Jinja.
+        code = language(context)
+        link = partial(site_url, config)
+        return Markup(timeline.chart(timeline.by_parts(periods), year, link, code, catalogues(code)))
+
+    env.globals["timeline"] = chart
 
     def reading(function: Any) -> Any:
         if not isinstance(env, ReadingEnvironment):
@@ -125,7 +134,6 @@ def environment(
         return read
 
     env.globals.update(
-        index=kinds.index_urls(config),
         feed_of=kinds.feed_of,
         card=_Cards(env),
         news_article=reading(news_article),
@@ -142,14 +150,15 @@ class _Cards:
 
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
-        self.site: Site | None = None
+        self.build: object = None
         self.made: dict[tuple[str, str], tuple[Markup, frozenset[str]]] = {}
 
     @jinja2.pass_context
     def __call__(self, context: jinja2.runtime.Context, article: Any, heading: str = "h3") -> Markup:
         site = context["site"]
-        if site is not self.site:  # a new build
-            self.site, self.made = site, {}
+        build = site.languages or site  # the sites of one build's languages share their tuple
+        if build is not self.build:  # a new build
+            self.build, self.made = build, {}
         key = (article.url, heading)
         if (made := self.made.get(key)) is None:
             made = self.made[key] = self._make(article, heading, site)
@@ -170,14 +179,55 @@ class _Cards:
             self.env.reads = page_reads
 
 
-def format_date(value: date | datetime, style: str = "long") -> str:
-    """``long``: 31 August 2024; ``short``: 31 Aug 2024; ``month``: August 2024."""
-    month = MONTHS[value.month - 1]
-    if style == "short":
-        return f"{value.day} {month[:3]} {value.year}"
-    if style == "month":
-        return f"{month} {value.year}"
-    return f"{value.day} {month} {value.year}"
+def _install_gettext(
+    env: jinja2.Environment, catalogues: i18n.Catalogues
+) -> Callable[[jinja2.runtime.Context], str]:
+    """``_()``, ``{% trans %}``, the ``date`` filter, ``list_separator`` and ``day_month`` in
+    the language of the page rendered: one environment renders the pages of every language of
+    a site, so the catalogue is looked up for each page (``config`` is its language's
+    settings). Returns how the language of a page is found."""
+
+    def language(context: jinja2.runtime.Context) -> str:
+        # A macro imported without context has no ``config``: it writes the theme's English.
+        config = context.get("config")
+        return config.language if isinstance(config, Config) else "en"
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str) -> str:
+        return catalogues(language(context)).gettext(message)
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+        return catalogues(language(context)).ngettext(singular, plural, n)
+
+    @jinja2.pass_context
+    def pgettext(context: jinja2.runtime.Context, where: str, message: str) -> str:
+        return catalogues(language(context)).pgettext(where, message)
+
+    @jinja2.pass_context
+    def npgettext(context: jinja2.runtime.Context, where: str, singular: str, plural: str, n: int) -> str:
+        return catalogues(language(context)).npgettext(where, singular, plural, n)
+
+    @jinja2.pass_context
+    def date_filter(context: jinja2.runtime.Context, value: date | datetime, style: str = "long") -> str:
+        return i18n.format_date(value, style, language(context))
+
+    @jinja2.pass_context
+    def list_separator(context: jinja2.runtime.Context, position: int, length: int) -> str:
+        return i18n.list_separator(position, length, language(context))
+
+    @jinja2.pass_context
+    def day_month(context: jinja2.runtime.Context, month: int, day: int) -> str:
+        return i18n.day_month(month, day, language(context))
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+    # {% trans %} blocks span lines in templates; their messages should not.
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters["date"] = date_filter
+    env.globals.update(list_separator=list_separator, day_month=day_month)
+    return language
 
 
 def render(page: Page, env: jinja2.Environment, site: Site) -> bytes:

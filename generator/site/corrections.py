@@ -12,13 +12,14 @@ from datetime import datetime
 from types import MappingProxyType
 
 from generator import __version__
+from generator.i18n import N_
 from generator.site.feeds import clean, feed_url
 from generator.site.pages import Kind, Page, paginate
 from generator.site.taxonomy import Correction, Site, is_published
 from generator.urls import absolute_url
 
 CORRECTIONS_URL = "/corrections/"
-TITLE = "Corrections"
+TITLE = N_("Corrections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +52,12 @@ def present(site: Site) -> bool:
 def plan(site: Site) -> list[Page]:
     """The corrections pages, paginated as a listing of the articles they correct is (an
     article once per correction), each with its corrections; and their feed."""
-    config, corrections = site.config, site.corrections
+    config, corrections, words = site.config, site.corrections, site.words
     pages = []
     start = 0
     articles = [correction.article for correction in corrections]
-    for listed in paginate(CORRECTIONS_URL, Kind.CORRECTIONS, TITLE, articles, config.per_page):
+    title, url = words.gettext(TITLE), config.at(CORRECTIONS_URL)
+    for listed in paginate(url, Kind.CORRECTIONS, title, articles, config.per_page, words=words):
         shown = corrections[start : start + len(listed.context["pagination"].articles)]
         start += len(shown)  # the listing's pages come newest first, one after another
         values = MappingProxyType({**listed.context, "corrections": shown})
@@ -65,23 +67,25 @@ def plan(site: Site) -> list[Page]:
     limit = config.feed_limit
     chosen = published[:limit] if limit > 0 else published
     feed = CorrectionsFeed(
-        title=clean(f"{TITLE} · {config.title}"),
-        subtitle=clean(f"Every correction published by {config.title}, newest first."),
-        url=absolute_url(config, feed_url(CORRECTIONS_URL)),
-        home=absolute_url(config, CORRECTIONS_URL),
+        title=clean(f"{title} · {config.title}"),
+        subtitle=clean(
+            words.gettext("Every correction published by %(site)s, newest first.") % {"site": config.title}
+        ),
+        url=absolute_url(config, feed_url(url)),
+        home=absolute_url(config, url),
         language=config.language,
         author=clean(config.title),
         updated=(chosen or corrections)[0].note.date,
         entries=tuple(_entry(site, correction) for correction in chosen),
     )
-    pages.append(Page(feed_url(CORRECTIONS_URL), "corrections.xml", Kind.FEED, feed.title, {"feed": feed}))
+    pages.append(Page(feed_url(url), "corrections.xml", Kind.FEED, feed.title, {"feed": feed}))
     return pages
 
 
 def _entry(site: Site, correction: Correction) -> CorrectionEntry:
     return CorrectionEntry(
         url=absolute_url(site.config, correction.url),
-        title=clean(f"Correction: {correction.article.title}"),
+        title=clean(site.words.gettext("Correction: %(title)s") % {"title": correction.article.title}),
         date=correction.note.date,
         text=clean(correction.note.text),
     )

@@ -93,6 +93,9 @@ class Feed:
 class SitemapEntry:
     loc: str
     lastmod: datetime | None  # None for the news sitemap, which changes with the clock
+    # Of a multilingual site: the page in each language, itself included, as (hreflang, URL);
+    # "x-default" last, for the default language's.
+    alternates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +142,13 @@ def plan(
         feed = _feed(config, feed_url(listing.url), listing.url, title, chosen, entries.entry)
         feeds.append(Page(feed_url(listing.url), "atom.xml", Kind.FEED, title, {"feed": feed}))
     if feeds:
-        feeds.append(Page("/feed.json", "feed.json", Kind.FEED, config.title, feeds[0].context))
+        feeds.append(Page(config.at("/feed.json"), "feed.json", Kind.FEED, config.title, feeds[0].context))
     if site.config.drafts:  # what a build with drafts shows only as a preview is no part of the site
         listed = [page for page in listed if _shows_published(site, page)]
-    feeds += sitemap(site, listed, sitemap_max_urls, others=(NEWS_SITEMAP_URL,))
+    feeds += sitemap(site, listed, sitemap_max_urls, others=(config.at(NEWS_SITEMAP_URL),))
     feeds.append(news_sitemap(site))
-    feeds.append(Page("/robots.txt", "robots.txt", Kind.ROBOTS, "robots.txt"))
+    if config.site_files:
+        feeds.append(Page("/robots.txt", "robots.txt", Kind.ROBOTS, "robots.txt"))
     return feeds
 
 
@@ -160,7 +164,9 @@ def news_sitemap(site: Site) -> Page:
         if is_published(article, now):
             news.append(article)
     found = NewsSitemap(clean(config.title), news_language(config.language), tuple(news), config)
-    return Page(NEWS_SITEMAP_URL, "news-sitemap.xml", Kind.NEWS_SITEMAP, "News sitemap", {"news": found})
+    return Page(
+        config.at(NEWS_SITEMAP_URL), "news-sitemap.xml", Kind.NEWS_SITEMAP, "News sitemap", {"news": found}
+    )
 
 
 def news_language(language: str) -> str:
@@ -341,10 +347,27 @@ class Sitemap:
     site: Site = field(repr=False)
     pages: tuple[Page, ...] = ()
 
+    @property
+    def multilingual(self) -> bool:
+        return bool(self.site.languages)
+
     def __iter__(self) -> Iterator[SitemapEntry]:
         lastmod = _LastModified(self.site)
         config = self.site.config
-        return (SitemapEntry(absolute_url(config, page.url), lastmod(page)) for page in self.pages)
+        return (
+            SitemapEntry(absolute_url(config, page.url), lastmod(page), _alternates(config, page))
+            for page in self.pages
+        )
+
+
+def _alternates(config: Config, page: Page) -> tuple[tuple[str, str], ...]:
+    """A page's translations as its sitemap entry lists them (see SitemapEntry)."""
+    alternates = page.context.get("alternates", ())
+    if len(alternates) < 2:
+        return ()
+    found = [(a.code, absolute_url(config, a.url)) for a in alternates]
+    default = page.context.get("x_default")
+    return (*found, ("x-default", absolute_url(config, default))) if default else tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,13 +391,15 @@ def sitemap(
 ) -> list[Page]:
     """``/sitemap.xml`` listing every content page; past ``max_urls`` it becomes a sitemap
     index of ``/sitemap-1.xml``, ``/sitemap-2.xml``... and of the sitemaps at ``others``."""
-    listed = tuple(pages)
+    listed, at = tuple(pages), site.config.at
     if len(listed) <= max_urls:
         return [
-            Page("/sitemap.xml", "sitemap.xml", Kind.SITEMAP, "Sitemap", {"entries": Sitemap(site, listed)})
+            Page(
+                at("/sitemap.xml"), "sitemap.xml", Kind.SITEMAP, "Sitemap", {"entries": Sitemap(site, listed)}
+            )
         ]
     parts = [
-        (f"/sitemap-{n}.xml", Sitemap(site, listed[i : i + max_urls]))
+        (at(f"/sitemap-{n}.xml"), Sitemap(site, listed[i : i + max_urls]))
         for n, i in enumerate(range(0, len(listed), max_urls), 1)
     ]
     pages = [
@@ -382,7 +407,7 @@ def sitemap(
         for n, (url, part) in enumerate(parts, 1)
     ]
     index = MappingProxyType({"sitemaps": SitemapIndex(tuple(parts), others)})
-    return [Page("/sitemap.xml", "sitemap-index.xml", Kind.SITEMAP, "Sitemap index", index), *pages]
+    return [Page(at("/sitemap.xml"), "sitemap-index.xml", Kind.SITEMAP, "Sitemap index", index), *pages]
 
 
 def _published(site: Site, articles: Sequence[Article]) -> Sequence[Article]:

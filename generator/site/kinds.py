@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.config import Config
 from generator.content.markdown import inline_markdown
+from generator.i18n import N_
 from generator.site import corrections, feeds, onthisday, search
 from generator.site.pages import Kind, Page, paginate
 from generator.site.taxonomy import Site, Term
@@ -45,27 +46,27 @@ class Section:
     present: Callable[[Site], bool] = lambda site: True
 
 
-def index_url(pattern: str, fallback: str) -> str:
+def index_url(pattern: str, fallback: str, config: Config) -> str:
     """The index of the listings a URL pattern makes: what precedes its first placeholder
-    (``/topics/{slug}/`` -> ``/topics/``); ``fallback`` when that is the site's root."""
+    (``/topics/{slug}/`` -> ``/topics/``); ``fallback`` when that is the language's home."""
     prefix = pattern.split("{", 1)[0].rpartition("/")[0] + "/"
-    return prefix if prefix != "/" else fallback
+    return prefix if prefix != config.root else config.at(fallback)
 
 
 def _tag_index(config: Config) -> str:
-    return index_url(config.permalinks.tag, "/tags/")
+    return index_url(config.permalinks.tag, "/tags/", config)
 
 
 def _author_index(config: Config) -> str:
-    return index_url(config.permalinks.author, "/authors/")
+    return index_url(config.permalinks.author, "/authors/", config)
 
 
 def _region_index(config: Config) -> str:
-    return index_url(config.permalinks.region, "/regions/")
+    return index_url(config.permalinks.region, "/regions/", config)
 
 
 def _story_index(config: Config) -> str:
-    return index_url(config.permalinks.story, "/stories/")
+    return index_url(config.permalinks.story, "/stories/", config)
 
 
 def _home(site: Site, planned: Sequence[Page]) -> list[Page]:
@@ -73,7 +74,10 @@ def _home(site: Site, planned: Sequence[Page]) -> list[Page]:
     # page's fingerprint again on every build, so the key is there even when nothing is shown.
     on_this_day = onthisday.of_day(site, onthisday.today(site))
     first_only = {"overview": site.overview, "on_this_day": on_this_day}
-    return paginate("/", Kind.HOME, site.config.title, site.articles, site.config.per_page, first_only)
+    config = site.config
+    return paginate(
+        config.at("/"), Kind.HOME, config.title, site.articles, config.per_page, first_only, words=site.words
+    )
 
 
 def _articles(site: Site, planned: Sequence[Page]) -> list[Page]:
@@ -106,11 +110,13 @@ def _pages(site: Site, planned: Sequence[Page]) -> list[Page]:
 
 
 def _tags(site: Site, planned: Sequence[Page]) -> list[Page]:
-    return _term_pages(site, site.tags, _tag_index(site.config), (Kind.TAGS, Kind.TAG), "Tags")
+    title = site.words.gettext("Tags")
+    return _term_pages(site, site.tags, _tag_index(site.config), (Kind.TAGS, Kind.TAG), title)
 
 
 def _authors(site: Site, planned: Sequence[Page]) -> list[Page]:
-    return _term_pages(site, site.authors, _author_index(site.config), (Kind.AUTHORS, Kind.AUTHOR), "Authors")
+    title = site.words.gettext("Authors")
+    return _term_pages(site, site.authors, _author_index(site.config), (Kind.AUTHORS, Kind.AUTHOR), title)
 
 
 def _term_pages(
@@ -120,18 +126,35 @@ def _term_pages(
     index_kind, listing_kind = kinds
     pages = [Page(index, "terms.html", index_kind, title, MappingProxyType({"terms": tuple(terms.values())}))]
     for term in terms.values():
-        pages += paginate(term.url, listing_kind, term.name, term.articles, site.config.per_page, term=term)
+        pages += paginate(
+            term.url,
+            listing_kind,
+            term.name,
+            term.articles,
+            site.config.per_page,
+            words=site.words,
+            term=term,
+        )
     return pages
 
 
 def _regions(site: Site, planned: Sequence[Page]) -> list[Page]:
     config = site.config
     regions = MappingProxyType({"regions": site.regions})
-    pages = [Page(_region_index(config), "regions.html", Kind.REGIONS, "Regions", regions)]
+    pages = [
+        Page(_region_index(config), "regions.html", Kind.REGIONS, site.words.gettext("Regions"), regions)
+    ]
     for region in site.regions.values():
         subregions = {"subregions": site.subregions(region)}
         pages += paginate(
-            region.url, Kind.REGION, region.name, region.articles, config.per_page, subregions, region=region
+            region.url,
+            Kind.REGION,
+            region.name,
+            region.articles,
+            config.per_page,
+            subregions,
+            words=site.words,
+            region=region,
         )
     return pages
 
@@ -139,7 +162,9 @@ def _regions(site: Site, planned: Sequence[Page]) -> list[Page]:
 def _stories(site: Site, planned: Sequence[Page]) -> list[Page]:
     stories = tuple(site.stories.values())
     index = MappingProxyType({"stories": stories})
-    pages = [Page(_story_index(site.config), "stories.html", Kind.STORIES, "Stories", index)]
+    pages = [
+        Page(_story_index(site.config), "stories.html", Kind.STORIES, site.words.gettext("Stories"), index)
+    ]
     for story in stories:
         shown = MappingProxyType({"story": story})
         pages.append(Page(story.url, "story.html", Kind.STORY, story.name, shown))
@@ -148,37 +173,56 @@ def _stories(site: Site, planned: Sequence[Page]) -> list[Page]:
 
 def _dates(site: Site, planned: Sequence[Page]) -> list[Page]:
     overview = MappingProxyType({"overview": site.overview})
-    pages = [Page(ARCHIVE_URL, "archive.html", Kind.ARCHIVE, "Archive", overview)]
+    pages = [
+        Page(
+            site.config.at(ARCHIVE_URL), "archive.html", Kind.ARCHIVE, site.words.gettext("Archive"), overview
+        )
+    ]
     for period in site.periods.values():
         kind = (Kind.YEAR, Kind.MONTH, Kind.DAY)[len(period.parts) - 1]
         within = {"periods": site.children_of(period)}  # a year's months, a month's days
         pages += paginate(
-            period.url, kind, period.name, period.articles, site.config.per_page, within, period=period
+            period.url,
+            kind,
+            period.name,
+            period.articles,
+            site.config.per_page,
+            within,
+            words=site.words,
+            period=period,
         )
     return pages
 
 
 def _on_this_day(site: Site, planned: Sequence[Page]) -> list[Page]:
-    dates = onthisday.dates(site)
-    calendar = MappingProxyType({"calendar": onthisday.calendar(dates)})
-    pages = [Page(onthisday.ON_THIS_DAY_URL, "on-this-day.html", Kind.ON_THIS_DAY, "On this day", calendar)]
+    dates, words = onthisday.dates(site), site.words
+    calendar = MappingProxyType({"calendar": onthisday.calendar(dates, site.config.language)})
+    # TRANSLATORS: the calendar of what the archive published on each day of the year, in every year.
+    title = words.gettext("On this day")
+    pages = [
+        Page(site.config.at(onthisday.ON_THIS_DAY_URL), "on-this-day.html", Kind.ON_THIS_DAY, title, calendar)
+    ]
+    # TRANSLATORS: the title of the page of one day of the year: "On this day: 31 August".
+    titled = words.gettext("On this day: %(date)s")
     for date in dates.values():
         shown = MappingProxyType({"date": date})
         pages.append(
-            Page(date.url, "calendar-day.html", Kind.CALENDAR_DAY, f"On this day: {date.name}", shown)
+            Page(date.url, "calendar-day.html", Kind.CALENDAR_DAY, titled % {"date": date.name}, shown)
         )
     return pages
 
 
 def _redirects(site: Site, planned: Sequence[Page]) -> list[Page]:
+    # TRANSLATORS: the title of a page left at an old URL that leads to the new one.
+    moved = site.words.gettext("Moved")
     return [
-        Page(r.url, "redirect.html", Kind.REDIRECT, "Moved", MappingProxyType({"redirect": r}))
+        Page(r.url, "redirect.html", Kind.REDIRECT, moved, MappingProxyType({"redirect": r}))
         for r in site.redirects
     ]
 
 
 def _not_found(site: Site, planned: Sequence[Page]) -> list[Page]:
-    return [Page("/404.html", "404.html", Kind.NOT_FOUND, "Page not found")]
+    return [Page("/404.html", "404.html", Kind.NOT_FOUND, site.words.gettext("Page not found"))]
 
 
 def _corrections(site: Site, planned: Sequence[Page]) -> list[Page]:
@@ -221,14 +265,15 @@ def in_sitemap(page: Page) -> bool:
 
 #: In the order their pages are planned, which is the order of the sitemap.
 SECTIONS: tuple[Section, ...] = (
-    Section((Kind.HOME,), _home, menu="Latest", index_url=lambda config: "/", feeds=True),
+    # TRANSLATORS: the menu's link to the home page, which lists the newest articles.
+    Section((Kind.HOME,), _home, menu=N_("Latest"), index_url=lambda config: config.at("/"), feeds=True),
     Section((Kind.ARTICLE,), _articles),
     Section((Kind.PAGE,), _pages),
-    Section((Kind.TAGS, Kind.TAG), _tags, "Tags", _tag_index, lambda config: config.tag_keys, feeds=True),
+    Section((Kind.TAGS, Kind.TAG), _tags, N_("Tags"), _tag_index, lambda config: config.tag_keys, feeds=True),
     Section(
         (Kind.AUTHORS, Kind.AUTHOR),
         _authors,
-        "Authors",
+        N_("Authors"),
         _author_index,
         lambda config: config.author_keys,
         present=lambda site: bool(site.authors),
@@ -236,7 +281,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         (Kind.REGIONS, Kind.REGION),
         _regions,
-        "Regions",
+        N_("Regions"),
         _region_index,
         lambda config: config.region_keys,
         feeds=True,
@@ -244,7 +289,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         (Kind.STORIES, Kind.STORY),
         _stories,
-        "Stories",
+        # TRANSLATORS: running news stories, each followed over several articles.
+        N_("Stories"),
         _story_index,
         lambda config: STORY_KEYS,
         feeds=True,
@@ -253,30 +299,33 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         (Kind.ARCHIVE, Kind.YEAR, Kind.MONTH, Kind.DAY),
         _dates,
-        "Archive",
-        lambda config: ARCHIVE_URL,
+        # TRANSLATORS: the archive by date (years, months, days).
+        N_("Archive"),
+        lambda config: config.at(ARCHIVE_URL),
         lambda config: DATE_KEYS,
     ),
     Section(
         (Kind.ON_THIS_DAY, Kind.CALENDAR_DAY),
         _on_this_day,
-        index_url=lambda config: onthisday.ON_THIS_DAY_URL,
+        index_url=lambda config: config.at(onthisday.ON_THIS_DAY_URL),
         present=lambda site: bool(site.articles),
     ),
     Section(
         (Kind.CORRECTIONS,),
         _corrections,
-        index_url=lambda config: corrections.CORRECTIONS_URL,
-        footer="Corrections",
+        index_url=lambda config: config.at(corrections.CORRECTIONS_URL),
+        # TRANSLATORS: the page of every correction the archive published; also heads an article's own.
+        footer=N_("Corrections"),
         present=corrections.present,
     ),
     Section((Kind.REDIRECT,), _redirects, in_sitemap=False),
-    Section((Kind.NOT_FOUND,), _not_found, in_sitemap=False),
+    Section((Kind.NOT_FOUND,), _not_found, in_sitemap=False, present=lambda site: site.config.site_files),
     Section(
         (Kind.SEARCH,),
         _search,
-        "Search",
-        lambda config: search.SEARCH_URL,
+        # TRANSLATORS: the search page (a noun: its menu link and title).
+        N_("Search"),
+        lambda config: config.at(search.SEARCH_URL),
         in_sitemap=False,
         present=lambda site: site.config.search,
     ),
@@ -319,7 +368,9 @@ def menu(site: Site) -> tuple[MenuItem, ...]:
     for kind in MENU:
         section = section_of(kind)
         if section.present(site) and section.menu is not None and section.index_url is not None:
-            items.append(MenuItem(section.menu, section.index_url(site.config), section.kinds))
+            items.append(
+                MenuItem(site.words.gettext(section.menu), section.index_url(site.config), section.kinds)
+            )
     added = [(link.weight, MenuItem(link.label, link.url, ())) for link in site.config.menu]
     added += [(page.menu.weight, MenuItem(page.menu.label, page.url, ())) for page in site.pages if page.menu]
     return (*items, *(item for _, item in sorted(added, key=lambda weighed: weighed[0])))
@@ -329,7 +380,7 @@ def footer(site: Site) -> tuple[MenuItem, ...]:
     """The links in the site's footer: the index of each section the site has that names
     one (corrections, once there are any)."""
     return tuple(
-        MenuItem(section.footer, section.index_url(site.config), section.kinds)
+        MenuItem(site.words.gettext(section.footer), section.index_url(site.config), section.kinds)
         for section in SECTIONS
         if section.footer is not None and section.index_url is not None and section.present(site)
     )
@@ -343,7 +394,13 @@ def shared(site: Site) -> Mapping[str, Any]:
     it (home, archive): its counts change with every article, as every page given it would."""
     theme = site.config.theme
     footer_text = inline_markdown(theme.footer, site.config.base_path) if theme.footer else ""
-    return {"menu": menu(site), "footer": footer(site), "footer_text": footer_text}
+    return {
+        "menu": menu(site),
+        "footer": footer(site),
+        "footer_text": footer_text,
+        "index": index_urls(site.config),
+        "languages": site.languages,
+    }
 
 
 def index_urls(config: Config) -> Mapping[str, str]:

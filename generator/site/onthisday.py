@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
+from generator import i18n
 from generator.content.model import Article
-from generator.site.taxonomy import MONTHS, Period, Site
+from generator.site.taxonomy import Period, Site
 
 ON_THIS_DAY_URL = "/on-this-day/"
 _LEAP_YEAR = 2024  # whose calendar has every month-day, 29 February too
@@ -40,7 +41,7 @@ class Date(NamedTuple):
 
     month: int
     day: int
-    name: str  # "31 August"
+    name: str  # "31 August", in the site's language
     url: str  # "/on-this-day/08-31/"
     years: tuple[Year, ...]
 
@@ -60,8 +61,8 @@ def date_url(month: int, day: int) -> str:
     return f"{ON_THIS_DAY_URL}{month:02d}-{day:02d}/"
 
 
-def date_name(month: int, day: int) -> str:
-    return f"{day} {MONTHS[month - 1]}"
+def date_name(month: int, day: int, language: str = "en") -> str:
+    return i18n.day_month(month, day, language)
 
 
 def dates(site: Site) -> Mapping[tuple[int, int], Date]:
@@ -71,13 +72,20 @@ def dates(site: Site) -> Mapping[tuple[int, int], Date]:
         if len(parts) == 3:
             years[parts[1:]].append(Year(period, period.articles))
     return {
-        (month, day): Date(month, day, date_name(month, day), date_url(month, day), tuple(found))
+        (month, day): Date(
+            month,
+            day,
+            date_name(month, day, site.config.language),
+            site.config.at(date_url(month, day)),
+            tuple(found),
+        )
         for (month, day), found in sorted(years.items())
     }
 
 
-def calendar(known: Mapping[tuple[int, int], Date]) -> tuple[CalendarMonth, ...]:
-    """Every day of the year, 29 February too, by month; linked where it has articles."""
+def calendar(known: Mapping[tuple[int, int], Date], language: str = "en") -> tuple[CalendarMonth, ...]:
+    """Every day of the year, 29 February too, by month (named in ``language``); linked where
+    it has articles."""
     months = []
     for month in range(1, 13):
         days = []
@@ -85,7 +93,7 @@ def calendar(known: Mapping[tuple[int, int], Date]) -> tuple[CalendarMonth, ...]
             found = known.get((month, number))
             count = sum(len(year.articles) for year in found.years) if found else 0
             days.append(CalendarDay(number, found.url if found else None, count))
-        months.append(CalendarMonth(MONTHS[month - 1], tuple(days)))
+        months.append(CalendarMonth(i18n.month_name(month, language), tuple(days)))
     return tuple(months)
 
 

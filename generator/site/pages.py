@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -9,6 +10,8 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.content.model import Article
+
+ENGLISH = gettext.NullTranslations()  # the words of a site without a catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,26 @@ class Page:
     kind: Kind
     title: str
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    lang: str = ""  # of a multilingual site, the language whose site it is part of
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """A language of a multilingual site, as its language switcher offers it."""
+
+    code: str  # BCP 47
+    name: str  # its own name: "Deutsch"
+    url: str  # its home page
+    direction: str  # "ltr" or "rtl"
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """A page in one language: this page itself or one of its translations."""
+
+    code: str
+    name: str
+    url: str
 
 
 def page_url(first: str, number: int | None) -> str:
@@ -84,11 +107,14 @@ def paginate(
     articles: Sequence[Article],
     per_page: int,
     first_only: Mapping[str, Any] | None = None,
+    *,
+    words: gettext.NullTranslations = ENGLISH,
     **context: Any,
 ) -> list[Page]:
     """A listing (``articles`` newest first) as its first URL, then its numbered pages from
     the newest down (see Pagination); an empty listing still gets its first URL.
-    ``first_only`` is what the first URL shows besides: counts that change with every article."""
+    ``first_only`` is what the first URL shows besides: counts that change with every article.
+    ``words``: the site's catalogue, which titles the numbered pages ("Tags (page 2)")."""
     numbered = max(0, len(articles) // per_page - 1)
     newest = len(articles) - numbered * per_page
     older = page_url(first_url, numbered) if numbered else None
@@ -106,5 +132,7 @@ def paginate(
             None,
         )
         values = MappingProxyType({**context, "pagination": pagination})
-        pages.append(Page(page_url(first_url, number), "list.html", kind, f"{title} (page {number})", values))
+        # TRANSLATORS: the title of a listing's numbered page: "Floods (page 2)".
+        numbered_title = words.gettext("%(title)s (page %(number)s)") % {"title": title, "number": number}
+        pages.append(Page(page_url(first_url, number), "list.html", kind, numbered_title, values))
     return pages

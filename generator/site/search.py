@@ -20,12 +20,13 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from generator.config import Config
 from generator.content.model import Article
 from generator.engine import cache
 from generator.engine.output import Staging
@@ -41,8 +42,15 @@ REGION_SEPARATOR = " › "
 
 def plan(site: Site) -> list[Page]:
     """The search page, when search is on, with the bundle of each shard it merges."""
+    title = site.words.gettext("Search")
     return [
-        Page(SEARCH_URL, "search.html", Kind.SEARCH, "Search", MappingProxyType({"shards": shard_urls(site)}))
+        Page(
+            site.config.at(SEARCH_URL),
+            "search.html",
+            Kind.SEARCH,
+            title,
+            MappingProxyType({"shards": shard_urls(site)}),
+        )
     ]
 
 
@@ -114,36 +122,46 @@ def shard_of(url: str, count: int) -> int:
     return int.from_bytes(hashlib.blake2b(url.encode(), digest_size=8).digest(), "big") % count
 
 
-def shards(urls: Iterable[str], per_shard: int) -> dict[str, list[str]]:
+def shards(urls: Iterable[str], per_shard: int, language: str = "") -> dict[str, list[str]]:
     """The article URLs of each shard that has any, by the URL of its bundle: the first
     shard's bundle is ``/pagefind/`` and holds Pagefind's interface, the others are
-    ``/pagefind/shard-N/``."""
+    ``/pagefind/shard-N/``. Of a multilingual site, each language other than the default
+    has shards of its own, ``/pagefind/shard-de-N/`` (``language``: "de"), which its
+    search page merges: Pagefind finds within the language of the page it runs on."""
     urls = list(urls)
     count = shard_count(len(urls), per_shard)
     members: dict[int, list[str]] = {}
     for url in urls:
         members.setdefault(shard_of(url, count), []).append(url)
     numbers = sorted(members)
+    named = f"{language}-" if language else ""
     return {
-        BUNDLE_URL if i == 0 else f"{BUNDLE_URL}shard-{number}/": members[number]
+        BUNDLE_URL if i == 0 and not language else f"{BUNDLE_URL}shard-{named}{number}/": members[number]
         for i, number in enumerate(numbers)
     }
 
 
+def shard_language(config: Config) -> str:
+    """The name a language's shards carry (see ``shards``): none for the default language."""
+    return "" if config.site_files else config.language.lower()
+
+
 def shard_urls(site: Site) -> tuple[str, ...]:
-    """The bundle of each shard, for the search page to merge."""
-    return tuple(shards((a.url for a in site.articles), site.config.search_shard_articles)) or (BUNDLE_URL,)
+    """The bundle of each shard of the site's language, for the search page to merge."""
+    config = site.config
+    found = shards((a.url for a in site.articles), config.search_shard_articles, shard_language(config))
+    return tuple(found) or (BUNDLE_URL,)
 
 
 def index(
     staging: Staging,
-    urls: Sequence[str],
+    urls: Mapping[str, Sequence[str]],
     per_shard: int,
     changed_pages: set[str],
     previous: tuple[Sequence[str], Sequence[str]] | None,
     jobs: int,
 ) -> tuple[str, ...]:
-    """Index the article pages at ``urls`` into the bundle's shards and stage them; returns a
+    """Index the article pages at ``urls`` (by ``shard_language``) into the bundle's shards and stage them; returns a
     digest of each shard's input for the next build to compare against.
 
     A large archive's index is split by article URL into shards of about ``per_shard``
@@ -152,11 +170,15 @@ def index(
     shard. A shard is kept as it is in the output when its articles are the last build's
     (``previous``: its output files and shard digests), none of their pages changed
     (``changed_pages``, relative paths) and the Pagefind binary is the same."""
-    if not urls:
+    if not any(urls.values()):
         return ()  # Pagefind refuses an empty site; an archive without articles has nothing to find
     executable = pagefind_executable()
     stat = executable.stat()
-    members = shards(urls, per_shard)
+    members = {
+        bundle: shard
+        for language, language_urls in urls.items()
+        for bundle, shard in shards(language_urls, per_shard, language).items()
+    }
     digests = tuple(
         cache.digest(str(executable), stat.st_size, stat.st_mtime_ns, bundle, shard)
         for bundle, shard in members.items()

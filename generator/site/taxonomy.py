@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import gettext
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -16,23 +17,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator.config import SETTINGS_FILE, Config
+from generator import i18n
+from generator.config import SETTINGS_FILE, Config, template_dirs
 from generator.content.model import Article, Note
 from generator.content.redirects import Redirect
 from generator.content.redirects import collect as collect_redirects
 from generator.content.slugs import date_segments, display_name, name_key, slugify
 from generator.errors import ContentError
+from generator.site.pages import Language
 
 #: The most of an article's tags, regions or authors a listing card or a feed entry names. An
 #: article is listed on the page and in the feed of each of its tags and regions, so naming
 #: all of them in each would grow with the square of their number (one article with 10,000
 #: tags made 13 GB of pages and feeds); the article's own page names them all.
 LISTED_NAMES = 10
-
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +71,7 @@ class Period:
     parts: tuple[int, ...]  # (2024,), (2024, 8) or (2024, 8, 31)
     url: str
     articles: tuple[Article, ...]
-
-    @property
-    def name(self) -> str:
-        if len(self.parts) == 1:
-            return str(self.parts[0])
-        month = MONTHS[self.parts[1] - 1]
-        if len(self.parts) == 2:
-            return f"{month} {self.parts[0]}"
-        return f"{self.parts[2]} {month} {self.parts[0]}"
+    name: str  # "2024", "August 2024", "31 August 2024", in the site's language (i18n.period_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +161,10 @@ class Site:
     stories: Mapping[str, Story] = field(default_factory=lambda: MappingProxyType({}))
     # Standalone pages (/about/), by URL: in none of the above.
     pages: tuple[Article, ...] = ()
+    # Of a multilingual site: its languages, in the order readers are offered them; and on the
+    # site as a whole (see languages.py), each language's own site, by code.
+    languages: tuple[Language, ...] = ()
+    by_language: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
 
     def tags_of(self, article: Article) -> tuple[Term, ...]:
         return tuple(self.tags[self.tag_slugs[name_key(tag)]] for tag in article.tags)
@@ -209,6 +203,12 @@ class Site:
 
     def years(self) -> tuple[Period, ...]:
         return self._years
+
+    @cached_property
+    def words(self) -> gettext.NullTranslations:
+        """The theme's words in the site's language (page titles, menu labels, feed titles),
+        read once per build: ``site.words.gettext("Tags")``."""
+        return i18n.translations(self.config.language, template_dirs(self.config))
 
     @cached_property
     def story_parts(self) -> Mapping[str, StoryPart]:
@@ -314,7 +314,7 @@ def index(
         tags=tags,
         authors=authors,
         regions=regions,
-        periods=_periods(shown),
+        periods=_periods(shown, config),
         tag_slugs=MappingProxyType(tag_slugs),
         author_slugs=MappingProxyType(author_slugs),
         region_paths=MappingProxyType(region_paths),
@@ -629,7 +629,7 @@ def _region_paths(places: Iterable[Place]) -> dict[Place, str]:
     return path_of
 
 
-def _periods(articles: tuple[Article, ...]) -> Mapping[tuple[int, ...], Period]:
+def _periods(articles: tuple[Article, ...], config: Config) -> Mapping[tuple[int, ...], Period]:
     members: dict[tuple[int, ...], list[Article]] = defaultdict(list)
     for article in articles:
         day: date = article.day
@@ -637,8 +637,8 @@ def _periods(articles: tuple[Article, ...]) -> Mapping[tuple[int, ...], Period]:
             members[parts].append(article)
     periods = {}
     for parts in sorted(members, reverse=True):
-        url = "/" + "".join(f"{segment}/" for segment in date_segments(*parts))
-        periods[parts] = Period(parts, url, tuple(members[parts]))
+        url = config.at("/" + "".join(f"{segment}/" for segment in date_segments(*parts)))
+        periods[parts] = Period(parts, url, tuple(members[parts]), i18n.period_name(parts, config.language))
     return MappingProxyType(periods)
 
 

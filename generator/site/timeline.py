@@ -7,18 +7,21 @@ but no bar and no link, so the gaps in an archive are visible without dead links
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
-from generator.site.taxonomy import MONTHS, Overview, Period
+from generator import i18n
+from generator.site.taxonomy import Overview, Period
 
 CHART = 120  # height of the tallest bar
 TOP = 18  # room above the tallest bar for its count
 BOTTOM = 22  # room below the axis for the labels
 MAX_LABELS = 24  # more bars than this and only every n-th gets a label, so labels never overlap
 NARROW_LABELS = 8  # the same on a phone-sized screen
+ENGLISH = gettext.NullTranslations()  # the words of a chart drawn without a catalogue
 
 
 class _Period(Protocol):
@@ -42,19 +45,26 @@ def year_bars(periods: Mapping[tuple[int, ...], _Period]) -> tuple[Bar, ...]:
     return tuple(_bar(periods, (year,), str(year), str(year)) for year in range(years[0], years[-1] + 1))
 
 
-def month_bars(periods: Mapping[tuple[int, ...], _Period], year: int) -> tuple[Bar, ...]:
-    """Twelve bars for the months of ``year``."""
+def month_bars(
+    periods: Mapping[tuple[int, ...], _Period], year: int, language: str = "en"
+) -> tuple[Bar, ...]:
+    """Twelve bars for the months of ``year``, named in ``language``."""
     return tuple(
-        _bar(periods, (year, month), MONTHS[month - 1][:3], f"{MONTHS[month - 1]} {year}")
+        _bar(
+            periods,
+            (year, month),
+            i18n.month_name(month, language, "abbreviated"),
+            i18n.period_name((year, month), language),
+        )
         for month in range(1, 13)
     )
 
 
-def archive_bars(periods: Mapping[tuple[int, ...], _Period]) -> tuple[Bar, ...]:
+def archive_bars(periods: Mapping[tuple[int, ...], _Period], language: str = "en") -> tuple[Bar, ...]:
     """The whole archive: its years, or the months of its only year (one bar says nothing)."""
     bars = year_bars(periods)
     if len(bars) == 1:
-        return month_bars(periods, int(bars[0].label))
+        return month_bars(periods, int(bars[0].label), language)
     return bars
 
 
@@ -65,7 +75,12 @@ def _bar(periods: Mapping[tuple[int, ...], _Period], parts: tuple[int, ...], lab
     return Bar(label, name, len(period.articles), period.url)
 
 
-def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url: url) -> str:
+def svg(
+    bars: Sequence[Bar],
+    title: str,
+    link: Callable[[str], str] = lambda url: url,
+    words: gettext.NullTranslations = ENGLISH,
+) -> str:
     """The chart as an inline ``<svg>`` element; ``link`` turns a site path into an href.
 
     Bars are placed in percentages of the width and text is not scaled, so the chart fills
@@ -97,10 +112,12 @@ def svg(bars: Sequence[Bar], title: str, link: Callable[[str], str] = lambda url
             rows.append(label)
             continue
         tall = max(2, round(bar.count / tallest * CHART))  # a single article still shows
-        noun = "article" if bar.count == 1 else "articles"
+        # TRANSLATORS: the name of a bar of the archive's chart: "August 2024: 5 articles".
+        named = words.ngettext("%(period)s: %(count)s article", "%(period)s: %(count)s articles", bar.count)
+        named %= {"period": bar.name, "count": bar.count}
         rows.append(
             # <title> names the link (and is its tooltip); an aria-label would hide the visible text.
-            f'<a href="{escape(link(bar.url))}"><title>{escape(bar.name)}: {bar.count} {noun}</title>'
+            f'<a href="{escape(link(bar.url))}"><title>{escape(named)}</title>'
             f'<rect class="bar" x="{_pc((i + 0.15) * slot)}" y="{axis - tall}" width="{_pc(0.7 * slot)}"'
             f' height="{tall}"/>'
             f'<text class="value" x="{middle}" y="{axis - tall - 5}">{bar.count}</text>{label}</a>'
@@ -122,11 +139,18 @@ def by_parts(periods: Overview | Iterable[Period]) -> Mapping[tuple[int, ...], P
 
 
 def chart(
-    periods: Mapping[tuple[int, ...], _Period], year: int | None, link: Callable[[str], str] = lambda u: u
+    periods: Mapping[tuple[int, ...], _Period],
+    year: int | None,
+    link: Callable[[str], str] = lambda u: u,
+    language: str = "en",
+    words: gettext.NullTranslations = ENGLISH,
 ) -> str:
-    """The archive's chart (``year`` None) or one year's, titled for screen readers."""
+    """The archive's chart (``year`` None) or one year's, titled for screen readers, in
+    ``language`` with its catalogue's ``words``."""
     if year is not None:
-        return svg(month_bars(periods, year), f"Articles per month in {year}", link)
-    bars = archive_bars(periods)
+        title = words.gettext("Articles per month in %(year)s") % {"year": year}
+        return svg(month_bars(periods, year, language), title, link, words)
+    bars = archive_bars(periods, language)
     per_month = len(bars) == 12 and not bars[0].label.isdigit()
-    return svg(bars, "Articles per month" if per_month else "Articles per year", link)
+    title = words.gettext("Articles per month") if per_month else words.gettext("Articles per year")
+    return svg(bars, title, link, words)
