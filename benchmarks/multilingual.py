@@ -8,8 +8,10 @@ The archive is ``benchmarks/gen_corpus.py --languages`` (English the default at 
 others under ``/de/``..., about a third of the English articles translated into 1-4 other
 languages, the translations on top of the articles), with a ``site.toml`` that names no
 languages: Dateline finds them in the content's folders. It is built as a user builds it,
-``dateline build`` in a subprocess: cold (no output, no caches), with no change, after a
-sentence of one translation's body is changed, and after a translation is added to a story.
+``dateline build`` in a subprocess, by this checkout's Dateline copied at the start as a wheel
+installs it (so an edit made to the working tree during the run, which would make the next
+build start from scratch, measures nothing): cold (no output, no caches), with no change,
+after a sentence of one translation's body is changed, and after a translation is added.
 Each figure is the median of ``--repeat`` runs; CPU time (user + system, every process of the
 build) is printed beside the wall time, which on a shared machine says as much about the
 neighbours as about Dateline; peak memory is the largest resident set of any one process of
@@ -79,11 +81,21 @@ class Build:
     written: int
 
 
+def installed(work: Path) -> Path:
+    """This checkout's Dateline, laid out as its wheel installs it (the theme inside the
+    package), byte-compiled as pip does. Its caches are keyed by its source, so the build
+    after any edit to the working tree would start from scratch: the copy stays as it was."""
+    target = work / "dateline"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", target / "generator" / "theme")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "generator")], check=True)
+    return target
+
+
 def dateline_command(site: Path, search: bool, jobs: int | None) -> list[str]:
-    """``dateline build`` as installed beside this Python (``make build`` installs it)."""
-    script = Path(sys.executable).with_name("dateline")
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "generator"]
-    command += ["build", "--site", str(site)]
+    """``dateline build``: the console script runs ``generator.cli``, as ``-m generator`` does."""
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
     if not search:
         command.append("--no-search")
     if jobs:
@@ -91,10 +103,11 @@ def dateline_command(site: Path, search: bool, jobs: int | None) -> list[str]:
     return command
 
 
-def build(command: list[str]) -> Build:
+def build(command: list[str], dateline: Path) -> Build:
     """Wall and CPU seconds, peak RSS (KB) and Dateline's own count of one build."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    environment = {**os.environ, "PYTHONPATH": str(dateline)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
     assert process.stdout is not None
     output = process.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -267,7 +280,9 @@ def translated(original: Path, code: str) -> str:
     return "\n".join(lines) + "\n---\n\n" + body
 
 
-def bench(archive: Archive, command: list[str], repeat: int) -> tuple[dict[str, Runs], Build, list[str]]:
+def bench(
+    archive: Archive, command: list[str], dateline: Path, repeat: int
+) -> tuple[dict[str, Runs], Build, list[str]]:
     results: dict[str, Runs] = {}
     checks: list[str] = []
     story = most_translated(archive)
@@ -280,7 +295,7 @@ def bench(archive: Archive, command: list[str], repeat: int) -> tuple[dict[str, 
     added: list[Path] = []
 
     def run(stage: str, number: int) -> Build:
-        result = build(command)
+        result = build(command, dateline)
         runs = results.setdefault(stage, Runs())
         runs.seconds.append(result.seconds)
         runs.cpu.append(result.cpu)
@@ -379,15 +394,13 @@ def main() -> None:
     if not 2 <= args.languages <= len(LANGUAGES):
         parser.error(f"--languages must be 2-{len(LANGUAGES)}")
     args.work.mkdir(parents=True, exist_ok=True)
-    os.chdir(ROOT)
-    # Byte-compile Dateline as pip does when it installs a package, so no run pays for it.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "generator"], check=True)
+    dateline = installed(args.work)
     archive = generate(args.work, args.articles, args.languages)
     search = "with search" if args.search else "no search"
     print(f"{archive.site} ({search}; load average {os.getloadavg()[0]:.2f})", flush=True)
     command = dateline_command(archive.site, args.search, args.jobs)
     try:
-        results, cold, checks = bench(archive, command, args.repeat)
+        results, cold, checks = bench(archive, command, dateline, args.repeat)
     except CheckFailed as failure:
         sys.exit(f"check failed: {failure}")
     print("\nchecked:\n  " + "\n  ".join(checks))

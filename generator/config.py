@@ -59,6 +59,23 @@ class Permalinks:
 
 
 @dataclass(frozen=True)
+class Taxonomy:
+    """A way of filing articles of the site's own (``[taxonomies.desks]``), beside tags,
+    regions and authors: an index of its names at ``/desks/`` and each name's listing, with
+    its feed, at ``/desks/{slug}/``."""
+
+    name: str  # as in the settings and in URLs: "desks"
+    keys: tuple[str, ...]  # the front-matter keys that name an article's: ("desk",)
+    url: str  # "/desks/{slug}/"
+    title: str  # of its index, and its label in the menu: "Desks"
+    label: str  # one of its names, as a listing's heading says: "Desk"
+    menu: bool = True  # whether the menu links its index
+
+    def under(self, root: str) -> Taxonomy:
+        return replace(self, url=root.rstrip("/") + self.url)
+
+
+@dataclass(frozen=True)
 class LanguageSettings:
     """One language of ``[languages]``: what the site is called in it, and where its
     readers are. Empty values take the site's own (the name: its own, from CLDR)."""
@@ -145,6 +162,8 @@ class Config:
     menu: tuple[MenuLink, ...] = ()
     #: ``[theme]``: a logo, accent colours, footer text and a stylesheet of the site's own.
     theme: Theme = field(default_factory=Theme)
+    #: ``[taxonomies]``: ways of filing articles of the site's own (desks, sections, beats).
+    taxonomies: tuple[Taxonomy, ...] = ()
     #: Free-form values handed to templates as ``site.extra``.
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The custom domain GitHub Pages serves the site at (``news.example.com``); ``dateline
@@ -178,6 +197,7 @@ class Config:
             root=root,
             site_files=code == self.language,
             permalinks=self.permalinks.under(root),
+            taxonomies=tuple(taxonomy.under(root) for taxonomy in self.taxonomies),
         )
 
     @property
@@ -262,6 +282,8 @@ def load_config(site_dir: Path, **overrides: Any) -> Config:
             values[key], prefix = _languages(value, lambda k, m: error(k, m))
             if prefix is not None:
                 values["prefix_default_language"] = prefix
+        elif key == "taxonomies":
+            values[key] = _taxonomies(value, lambda k, m: error(k, m))
         elif key == "menu":
             values[key] = read_menu(value, text, lambda line, m: errors.append(ContentError(path, line, m)))
         elif key == "theme":
@@ -422,6 +444,71 @@ def _languages(value: Any, error: Any) -> tuple[tuple[LanguageSettings, ...], bo
     return tuple(found), prefix
 
 
+#: Names a taxonomy of the site's own cannot take: the URLs of the site's own sections.
+_BUILT_IN_SECTIONS = frozenset(
+    (
+        "home",
+        "tags",
+        "regions",
+        "authors",
+        "stories",
+        "archive",
+        "search",
+        "corrections",
+        "on-this-day",
+        "page",
+    )
+)
+_TAXONOMY_KEYS = {"keys", "url", "title", "label", "menu"}
+_TAXONOMY_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _taxonomies(value: Any, error: Any) -> tuple[Taxonomy, ...]:
+    """``[taxonomies]``: a table per taxonomy, ``[taxonomies.desks]``, each key optional:
+    ``keys`` (default: the name without its plural s), ``url`` (``/desks/{slug}/``),
+    ``title`` ("Desks"), ``label`` ("Desk") and ``menu`` (true)."""
+    if not isinstance(value, dict):
+        error("taxonomies", "[taxonomies] must be a table, with a table per taxonomy: [taxonomies.desks]")
+        return ()
+    found: list[Taxonomy] = []
+    for name, given in value.items():
+        if not _TAXONOMY_NAME.fullmatch(name) or name in _BUILT_IN_SECTIONS:
+            why = (
+                "is a section of the site already"
+                if name in _BUILT_IN_SECTIONS
+                else "must be lowercase letters, digits and hyphens"
+            )
+            error(name, f"taxonomy '{name}' {why}")
+            continue
+        if not isinstance(given, dict):
+            error(name, f"[taxonomies.{name}] must be a table (keys, url, title, label, menu)")
+            continue
+        if unknown := sorted(set(given) - _TAXONOMY_KEYS):
+            error(
+                name,
+                f"[taxonomies.{name}] unknown key '{unknown[0]}' (one of: {', '.join(sorted(_TAXONOMY_KEYS))})",
+            )
+            continue
+        singular = name[:-1] if name.endswith("s") and len(name) > 1 else name
+        keys = given.get("keys", [singular])
+        keys = [keys] if isinstance(keys, str) else keys
+        url = given.get("url", f"/{name}/{{slug}}/")
+        title = given.get("title", name.replace("-", " ").capitalize())
+        label = given.get("label", singular.replace("-", " ").capitalize())
+        if not (isinstance(keys, list) and keys and all(isinstance(k, str) and k for k in keys)):
+            error(name, f"[taxonomies.{name}] 'keys' must be a list of front-matter keys")
+        elif not all(isinstance(v, str) for v in (url, title, label)):
+            error(name, f"[taxonomies.{name}] 'url', 'title' and 'label' must be strings")
+        elif not isinstance(given.get("menu", True), bool):
+            error(name, f"[taxonomies.{name}] 'menu' must be true or false")
+        elif problem := pattern_problem("tag", url):
+            error(name, f"[taxonomies.{name}] 'url' {problem}")
+        else:
+            pattern = parse_pattern(url, _PLACEHOLDERS["tag"], styles=False)
+            found.append(Taxonomy(name, tuple(keys), pattern, title, label, given.get("menu", True)))
+    return tuple(found)
+
+
 def _permalinks(value: Any, error: Any) -> Permalinks:
     if not isinstance(value, dict):
         error("permalinks", "[permalinks] must be a table")
@@ -495,6 +582,8 @@ def _table_lines(text: str, table: str, keys: Mapping[str, Any]) -> dict[str, in
 
 def _line_of(text: str, key: str) -> int:
     for number, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"\s*\[?\s*\"?{re.escape(key)}\b", line):
+        if re.match(rf"\s*\[?\s*\"?{re.escape(key)}\b", line) or re.match(
+            rf"\s*\[\s*[\w-]+\.{re.escape(key)}\s*\]", line
+        ):
             return number
     return 1

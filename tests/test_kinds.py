@@ -103,7 +103,7 @@ def test_the_default_theme_reads_the_site_only_through_what_a_page_is_given() ->
     # may follow those to related items, but never read the site as a whole.
     following = {
         "tags_of", "authors_of", "regions_of", "listed_tags_of", "listed_authors_of",
-        "listed_regions_of", "breadcrumbs", "children_of", "subregions", "status_of",
+        "listed_regions_of", "breadcrumbs", "children_of", "subregions", "status_of", "terms_of",
     }  # fmt: skip
     read = {
         (path.name, name)

@@ -292,3 +292,19 @@ def test_the_preview_follows_an_edit_in_every_language(tmp_path: Path) -> None:
         assert "مساء اليوم" in served.get(quote("/ar/2024/09/11/افتتاح-جسر-في-الموصل/")).text
     finally:
         served.stop()
+
+
+def test_changing_the_languages_settings_builds_what_a_cold_build_does(tmp_path: Path) -> None:
+    site = write_multilingual_archive(tmp_path / "site")
+    build_site(site, search=False)
+    (site / "site.toml").write_text(
+        'per_page = 2\n[languages.en]\n[languages.de]\ntitle = "Archiv"\ntimezone = "Pacific/Kiritimati"\n'
+        "[languages.fr]\n[languages.ja]\n[languages.es]\n"  # ar/ is now a folder of English articles
+    )
+    build(load_config(site, search=False), now=NOW)
+    cold = tmp_path / "cold"
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("output", ".dateline-cache"))
+    build_site(cold, search=False)
+    assert files_of(site / "output") == files_of(cold / "output")
+    assert (site / "output/de/2024/08/31/streitkrafte-starten-razzia-in-anbar/index.html").is_file()
+    assert not (site / "output/ar").exists()

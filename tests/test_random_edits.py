@@ -90,6 +90,7 @@ class Story:
     draft: bool = False
     expires: str | None = None
     updated: str | None = None
+    desk: str | None = None
 
     def on(self, now: datetime) -> Story:
         """The story with its dates relative to ``now`` (``now+6h``) written out."""
@@ -111,6 +112,7 @@ class Story:
             "slug": self.slug and self.slug.format(n=number),
             "expirydate": self.expires,
             "updated": self.updated,
+            "desk": self.desk,
         }
         lines += [f"{key}: {value}" for key, value in optional.items() if value is not None]
         if self.aliases:
@@ -133,6 +135,7 @@ STORIES = st.builds(
     region=OPTIONAL_REGIONS,
     author=OPTIONAL_AUTHORS,
     slug=SLUGS,
+    desk=st.sampled_from([None, "Metro", "Sport"]),
 )
 
 
@@ -145,6 +148,7 @@ class Settings:
     timezone: str
     archive_day: str
     names: tuple[tuple[str, str], ...]
+    desks: bool  # a taxonomy of the site's own, filing articles by their ``desk``
 
     def text(self) -> str:
         lines = [
@@ -157,6 +161,8 @@ class Settings:
         ]
         # Pagefind's index is not part of the comparison: it is rebuilt whole, and slowly.
         lines += ["search = false", "[names]"] + [f'"{key}" = "{name}"' for key, name in self.names]
+        if self.desks:
+            lines.append("[taxonomies.desks]")
         return "\n".join(lines) + "\n"
 
 
@@ -183,6 +189,7 @@ SETTINGS = st.builds(
     timezone=st.sampled_from(["UTC", "America/Chicago"]),
     archive_day=st.sampled_from(["as-written", "site"]),
     names=NAMES,
+    desks=st.booleans(),
 )
 
 # Templates of the site's own: the theme's, changed a little; some show article fields the
@@ -347,6 +354,11 @@ class RandomEdits(RuleBasedStateMachine):
     @rule(pick=PICK, author=OPTIONAL_AUTHORS)
     def edit_author(self, pick: int, author: str | None) -> None:
         self.edit(pick, author=author)
+
+    @precondition(lambda self: self.stories)
+    @rule(pick=PICK, desk=st.sampled_from([None, "Metro", "Sport"]))
+    def edit_desk(self, pick: int, desk: str | None) -> None:
+        self.edit(pick, desk=desk)
 
     @precondition(lambda self: self.stories)
     @rule(pick=PICK, date=DATES)

@@ -150,6 +150,7 @@ class ArticleCache:
             (config.timezone, config.archive_day, config.allow_html, config.permalinks, config.markdown),
             config.markdown_extensions,
             (config.tag_keys, config.region_keys, config.author_keys, config.base_path, config.origin),
+            (config.language, config.languages, config.prefix_default_language, config.taxonomies),
         )
 
     def article(self, relative: str, entry: Entry) -> Article:

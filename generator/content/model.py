@@ -134,6 +134,11 @@ class Article:
     # path without language folder and suffix, or the ``translationKey`` written.
     lang: str = "en"
     translation_key: str = ""
+    # Its names in each of the site's own taxonomies ([taxonomies]), as written: (("desks", ("Metro",)),).
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def terms_of(self, taxonomy: str) -> tuple[str, ...]:
+        return next((names for name, names in self.terms if name == taxonomy), ())
 
     @property
     def body_html(self) -> str:

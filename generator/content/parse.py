@@ -215,12 +215,14 @@ def _article(
     tags = names(config.tag_keys, "tags")
     regions = names(config.region_keys, "regions")
     authors = names(config.author_keys, "authors")
+    terms = tuple((t.name, found) for t in config.taxonomies if (found := names(t.keys, t.name)))
     menu = _menu(fields, title, problems, taken) if standalone else None
     if standalone:  # in no listing, so filed under nothing
-        for key in (*config.tag_keys, *config.region_keys, *config.author_keys, "story"):
+        taxonomy_keys = [key for taxonomy in config.taxonomies for key in taxonomy.keys]
+        for key in (*config.tag_keys, *config.region_keys, *config.author_keys, *taxonomy_keys, "story"):
             if key in fields and fields[key].value is not None:
                 problems.warn(fields[key].line, f"'{key}' is left out: a page is in no listing")
-        tags, regions, authors, story = (), (), (), None
+        tags, regions, authors, terms, story = (), (), (), (), None
     for region in regions:
         parts = [part for part in region.split("/") if part.strip()]
         line = fields[_key_of(fields, config.region_keys)].line
@@ -301,6 +303,7 @@ def _article(
         menu=menu,
         lang=lang,
         translation_key=translation_key,
+        terms=terms,
         lead_image=_lead_image(fields, url, problems),
         images=local_images(body_html, url, config.base_path),
     )

@@ -109,7 +109,7 @@ class Fingerprints:
             return self.whole.placement
         site = self.site
         shape = [
-            (a.url, a.day, a.tags, a.regions, a.authors, a.story, a.lang, a.translation_key)
+            (a.url, a.day, a.tags, a.regions, a.authors, a.terms, a.story, a.lang, a.translation_key)
             for a in site.articles
         ]
         # In a build with drafts, the clock alone publishes an article: feeds, sitemaps and
@@ -298,6 +298,7 @@ class Fingerprints:
             article.lead_image,  # measured from its file, which may change alone (engine/pictures.py)
             [(t.name, t.url) for t in site.tags_of(article)],
             [(a.name, a.url) for a in site.authors_of(article)],
+            [(t.name, t.url) for own in site.config.taxonomies for t in site.terms_of(article, own.name)],
             [[(r.name, r.url) for r in site.breadcrumbs(region)] for region in site.regions_of(article)],
         )
         self._articles[article.url] = shown

@@ -13,7 +13,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from generator.config import Config
+from generator.config import Config, Taxonomy
 from generator.content.markdown import inline_markdown
 from generator.i18n import N_
 from generator.site import corrections, feeds, onthisday, search
@@ -120,11 +120,13 @@ def _authors(site: Site, planned: Sequence[Page]) -> list[Page]:
 
 
 def _term_pages(
-    site: Site, terms: Mapping[str, Term], index: str, kinds: tuple[Kind, Kind], title: str
+    site: Site, terms: Mapping[str, Term], index: str, kinds: tuple[Kind, Kind], title: str, **shown: Any
 ) -> list[Page]:
-    """An index of names (tags, authors) and each name's listing."""
+    """An index of names (tags, authors, a taxonomy's) and each name's listing; ``shown``:
+    what the index and every listing page show besides."""
     index_kind, listing_kind = kinds
-    pages = [Page(index, "terms.html", index_kind, title, MappingProxyType({"terms": tuple(terms.values())}))]
+    listed = MappingProxyType({"terms": tuple(terms.values()), **shown})
+    pages = [Page(index, "terms.html", index_kind, title, listed)]
     for term in terms.values():
         pages += paginate(
             term.url,
@@ -134,8 +136,24 @@ def _term_pages(
             site.config.per_page,
             words=site.words,
             term=term,
+            **shown,
         )
     return pages
+
+
+def _own_taxonomies(site: Site, planned: Sequence[Page]) -> list[Page]:
+    """The pages of each of the site's own taxonomies that files any article."""
+    pages: list[Page] = []
+    for taxonomy in site.config.taxonomies:
+        if terms := site.taxonomies[taxonomy.name]:
+            index = own_index_url(taxonomy, site.config)
+            kinds = (Kind.TERMS, Kind.TERM)
+            pages += _term_pages(site, terms, index, kinds, taxonomy.title, taxonomy=taxonomy)
+    return pages
+
+
+def own_index_url(taxonomy: Taxonomy, config: Config) -> str:
+    return index_url(taxonomy.url, f"/{taxonomy.name}/", config)
 
 
 def _regions(site: Site, planned: Sequence[Page]) -> list[Page]:
@@ -287,6 +305,13 @@ SECTIONS: tuple[Section, ...] = (
         feeds=True,
     ),
     Section(
+        (Kind.TERMS, Kind.TERM),
+        _own_taxonomies,
+        named_by=lambda config: tuple(key for taxonomy in config.taxonomies for key in taxonomy.keys),
+        feeds=True,
+        present=lambda site: bool(site.config.taxonomies),
+    ),
+    Section(
         (Kind.STORIES, Kind.STORY),
         _stories,
         # TRANSLATORS: running news stories, each followed over several articles.
@@ -363,10 +388,17 @@ def menu(site: Site) -> tuple[MenuItem, ...]:
     """The site's menu: the index of each section the site has, in ``MENU`` order; then the
     ``[[menu]]`` links of the settings and the standalone pages that ask to be in it, lighter
     ``weight`` first (ties: the settings' in their order, then pages by URL). These are the
-    current item on the page at their URL (``kinds`` is empty)."""
+    current item on the page at their URL (``kinds`` is empty). The site's own taxonomies
+    come before search, in the order of the settings."""
     items = []
     for kind in MENU:
         section = section_of(kind)
+        if kind == Kind.SEARCH:
+            items += [
+                MenuItem(taxonomy.title, own_index_url(taxonomy, site.config), ())
+                for taxonomy in site.config.taxonomies
+                if taxonomy.menu and site.taxonomies.get(taxonomy.name)
+            ]
         if section.present(site) and section.menu is not None and section.index_url is not None:
             items.append(
                 MenuItem(site.words.gettext(section.menu), section.index_url(site.config), section.kinds)
@@ -406,9 +438,11 @@ def shared(site: Site) -> Mapping[str, Any]:
 def index_urls(config: Config) -> Mapping[str, str]:
     """The URL of each section's index by the index's kind (``tags`` -> ``/tags/``), for
     templates that link to them."""
-    return MappingProxyType(
-        {section.kinds[0]: section.index_url(config) for section in SECTIONS if section.index_url is not None}
-    )
+    sections = {
+        section.kinds[0]: section.index_url(config) for section in SECTIONS if section.index_url is not None
+    }
+    own = {taxonomy.name: own_index_url(taxonomy, config) for taxonomy in config.taxonomies}
+    return MappingProxyType({**sections, **own})
 
 
 def name_keys(config: Config) -> Mapping[Kind, tuple[str, ...]]:

@@ -48,6 +48,8 @@ class Kind(StrEnum):
     AUTHOR = "author"
     REGIONS = "regions"
     REGION = "region"
+    TERMS = "terms"  # the index of one of the site's own taxonomies ([taxonomies]): /desks/
+    TERM = "term"  # one of its names' listing: /desks/metro/
     STORIES = "stories"
     STORY = "story"
     ARCHIVE = "archive"

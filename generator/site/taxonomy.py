@@ -164,6 +164,10 @@ class Site:
     # Of a multilingual site: its languages, in the order readers are offered them; and on the
     # site as a whole (see languages.py), each language's own site, by code.
     languages: tuple[Language, ...] = ()
+    # The site's own taxonomies ([taxonomies]): by name, their terms by slug in name order; and
+    # by name, each name_key's slug.
+    taxonomies: Mapping[str, Mapping[str, Term]] = field(default_factory=lambda: MappingProxyType({}))
+    taxonomy_slugs: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
     by_language: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
 
     def tags_of(self, article: Article) -> tuple[Term, ...]:
@@ -171,6 +175,11 @@ class Site:
 
     def authors_of(self, article: Article) -> tuple[Term, ...]:
         return tuple(self.authors[self.author_slugs[name_key(a)]] for a in article.authors)
+
+    def terms_of(self, article: Article, taxonomy: str) -> tuple[Term, ...]:
+        """An article's names in one of the site's own taxonomies."""
+        terms, slugs = self.taxonomies[taxonomy], self.taxonomy_slugs[taxonomy]
+        return tuple(terms[slugs[name_key(name)]] for name in article.terms_of(taxonomy))
 
     def regions_of(self, article: Article) -> tuple[Region, ...]:
         return tuple(self.regions[self.region_paths[region]] for region in article.regions)
@@ -306,6 +315,16 @@ def index(
         _What("author", config.author_keys),
     )
     region_paths, regions, region_warnings = _regions(shown, config)
+    own = {
+        taxonomy.name: _terms(
+            shown,
+            lambda a, name=taxonomy.name: a.terms_of(name),
+            taxonomy.url,
+            config.names,
+            _What(taxonomy.label.lower(), taxonomy.keys),
+        )
+        for taxonomy in config.taxonomies
+    }
     older = {a.url: b for a, b in zip(shown, shown[1:], strict=False)}
     newer = {b.url: a for a, b in zip(shown, shown[1:], strict=False)}
     return Site(
@@ -326,13 +345,22 @@ def index(
             *tag_warnings,
             *author_warnings,
             *region_warnings,
+            *(warning for _, _, warnings in own.values() for warning in warnings),
             *redirect_warnings,
-            *_unmatched_names(config, (*tags, *authors, *regions), articles),
+            *_unmatched_names(
+                config,
+                (*tags, *authors, *regions, *(slug for _, t, _ in own.values() for slug in t)),
+                articles,
+            ),
             *_unmatched_stories(config, articles),
         ),
         redirects=redirects,
         stories=_stories(shown, config),
         pages=tuple(sorted((a for a in published if a.standalone and a.redirect_to is None), key=_by_url)),
+        taxonomies=MappingProxyType({name: terms for name, (_, terms, _) in own.items()}),
+        taxonomy_slugs=MappingProxyType(
+            {name: MappingProxyType(slugs) for name, (slugs, _, _) in own.items()}
+        ),
     )
 
 
