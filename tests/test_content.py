@@ -11,7 +11,7 @@ from support.site import article, build_site, links, page, write_site
 
 from generator.config import Config
 from generator.content.markdown import markdown_renderer
-from generator.content.parse import MANY_NAMES, parse
+from generator.content.parse import MANY_NAMES, parse, word_count
 
 
 def parse_text(text: str | bytes, **settings: object):
@@ -200,3 +200,9 @@ def test_more_tags_than_an_article_plausibly_has_warns_at_the_tags_line():
 def test_as_many_tags_as_allowed_build_without_a_warning():
     _, warnings = parse_text(article(tags="[" + ", ".join(f"t{n}" for n in range(MANY_NAMES)) + "]"))
     assert warnings == []
+
+
+def test_chinese_and_japanese_words_are_counted_from_their_characters() -> None:
+    assert word_count("Floods reach the capital") == 4
+    assert word_count("バスラで洪水が発生した") == 6  # 11 characters, two to a word
+    assert word_count("東京 Olympics 2020") == 3
