@@ -18,6 +18,7 @@ import gettext
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -45,6 +46,7 @@ def N_(message: str) -> str:
     return message
 
 
+@lru_cache(maxsize=1024)
 def locale_of(code: str) -> Locale:
     """The CLDR locale whose patterns write dates in ``code``: "pt-BR", "zh-Hans", "sr-Latn";
     British English for a bare "en" and for a code CLDR does not know."""
@@ -67,6 +69,7 @@ def direction(code: str) -> str:
     return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
 
 
+@lru_cache(maxsize=65536)  # asked for each date of each page; CLDR lookups are slow
 def format_date(value: date, style: str, code: str) -> str:
     """A date (or the date of a datetime, as it is, with no change of time zone) in one of the
     theme's styles: ``long`` "31 August 2024", "31. August 2024", "2024年8月31日"; ``short``
@@ -79,6 +82,7 @@ def format_date(value: date, style: str, code: str) -> str:
     return format_pattern(value, _pattern(_SKELETONS[style], locale), locale=_names_of(code))
 
 
+@lru_cache(maxsize=65536)
 def period_name(parts: tuple[int, ...], code: str) -> str:
     """A year, month or day of the archive by its parts: "2024", "August 2024" ("2024年8月",
     "Август 2024 г."), "31 August 2024"."""
@@ -95,12 +99,14 @@ def month_name(month: int, code: str, width: str = "wide") -> str:
     return _capitalised(get_month_names(width, "stand-alone", _names_of(code))[month])
 
 
+@lru_cache(maxsize=1024)
 def day_month(month: int, day: int, code: str) -> str:
     """A day of the year: "31 August", "31. August", "8月31日", "31 августа"."""
     pattern = _pattern("MMMMd", locale_of(code))
     return format_pattern(date(_LEAP_YEAR, month, day), pattern, locale=_names_of(code))
 
 
+@lru_cache(maxsize=1024)
 def list_separator(position: int, length: int, code: str) -> str:
     """What follows the ``position``-th (from 1) of ``length`` names listed in ``code``, as
     CLDR joins them: ", " and " and " ("A, B and C"), "、" ("A、B、C"), " und "."""
@@ -151,11 +157,13 @@ class Catalogues:
         return read
 
 
+@lru_cache(maxsize=1024)
 def _names_of(code: str) -> Locale:
     """The locale of the month names in ``code``'s dates (see ``_ENGLISH_NAMES``)."""
     return Locale.parse(_ENGLISH_NAMES) if code.lower() == "en" else locale_of(code)
 
 
+@lru_cache(maxsize=1024)
 def _cldr(code: str) -> Locale | None:
     """The CLDR locale of a BCP 47 code, or of its language when CLDR has no data for the
     whole of it ("de-XY" -> "de"); None for a language CLDR does not know."""
