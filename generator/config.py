@@ -143,6 +143,9 @@ class Config:
     feed_limit: int = 50
     #: Feeds carry whole articles (true) or their summaries (false).
     feed_full_content: bool = True
+    #: The feeds of tags, regions, authors, stories and the site's own taxonomies carry whole
+    #: articles too (true), or their summaries (false: each article is in a dozen of them).
+    listing_feeds_full_content: bool = False
     #: Build the full-text search index (Pagefind) and the /search/ page.
     search: bool = True
     #: Articles per shard of the search index: an edit re-indexes only its shard.

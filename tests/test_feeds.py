@@ -102,6 +102,19 @@ def test_summary_feeds_carry_no_article_bodies(tmp_path: Path) -> None:
     assert item["content_text"] == "Forces raided hideouts in the Anbar desert."
 
 
+def test_a_listings_feed_carries_summaries_where_the_sites_carries_whole_articles(tmp_path: Path) -> None:
+    out = build_wire_archive(tmp_path)
+    assert "content" in parse_feed(out / "feed.xml").entries[0]
+    anbar = parse_feed(out / "regions" / "middle-east" / "iraq" / "anbar" / "feed.xml").entries[0]
+    assert "content" not in anbar
+    assert anbar.summary == "Forces raided hideouts in the Anbar desert."
+
+
+def test_listings_feeds_may_carry_whole_articles_too(tmp_path: Path) -> None:
+    out = build_wire_archive(tmp_path, settings="listing_feeds_full_content = true\n")
+    assert "content" in parse_feed(out / "regions" / "middle-east" / "iraq" / "anbar" / "feed.xml").entries[0]
+
+
 def test_control_characters_in_front_matter_are_stripped_from_feeds(tmp_path: Path) -> None:
     files = {
         "content/a.md": '---\ntitle: "Bell\\x07 and form\\x0cfeed"\ndate: 2024-01-01\n'

@@ -259,8 +259,10 @@ class Fingerprints:
             return self.article(value.article), value.number, value.note.date, value.note.text
         if isinstance(value, CorrectionsFeed):
             return repr(value)  # plain data, all of it shown
-        if isinstance(value, Feed):
-            articles = [(self.digests.get(a.source), self.article(a)) for a in value.articles]
+        if isinstance(value, Feed):  # a feed of summaries shows no body
+            articles = [
+                (self.digests.get(a.source) if value.full else None, self.article(a)) for a in value.articles
+            ]
             return value.title, value.url, value.home, value.updated.isoformat(), articles
         if isinstance(value, (Sitemap, SitemapIndex)):
             return self.placement, self.last_changes

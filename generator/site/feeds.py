@@ -82,6 +82,7 @@ class Feed:
     updated: datetime
     articles: tuple[Article, ...]  # one entry each, in this order
     entry_of: Callable[[Article], Entry] = field(repr=False, compare=False)
+    full: bool = True  # entries carry whole articles; else their summaries
     generator_version: str = __version__
 
     @property
@@ -138,8 +139,12 @@ def plan(
     for listing in with_feeds:
         articles = _published(site, _listing(site, listing))
         chosen = tuple(articles[:limit] if limit > 0 else articles)
-        title = config.title if listing.kind == Kind.HOME else f"{listing.title} · {config.title}"
-        feed = _feed(config, feed_url(listing.url), listing.url, title, chosen, entries.entry)
+        home = listing.kind == Kind.HOME
+        title = config.title if home else f"{listing.title} · {config.title}"
+        # The site's feed carries whole articles; a listing's, their summaries unless the
+        # settings say otherwise: an article is in a dozen feeds, which would carry it whole.
+        full = config.feed_full_content and (home or config.listing_feeds_full_content)
+        feed = _feed(config, feed_url(listing.url), listing.url, title, chosen, entries, full)
         feeds.append(Page(feed_url(listing.url), "atom.xml", Kind.FEED, title, {"feed": feed}))
     if feeds:
         feeds.append(Page(config.at("/feed.json"), "feed.json", Kind.FEED, config.title, feeds[0].context))
@@ -189,14 +194,20 @@ class _Entries:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.made: dict[str, Entry] = {}
+        self.made: dict[tuple[str, bool], Entry] = {}
 
-    def entry(self, article: Article) -> Entry:
-        if (made := self.made.get(article.url)) is not None:
+    def full(self, article: Article) -> Entry:
+        return self.entry(article, True)
+
+    def summary(self, article: Article) -> Entry:
+        return self.entry(article, False)
+
+    def entry(self, article: Article, full: bool) -> Entry:
+        if (made := self.made.get((article.url, full))) is not None:
             return made
         site, config = self.site, self.site.config
         url = absolute_url(config, article.url)
-        content = absolute_links(article.body_html, url) if config.feed_full_content else ""
+        content = absolute_links(article.body_html, url) if full else ""
         entry = Entry(
             url=url,
             title=clean(article.title),
@@ -213,7 +224,7 @@ class _Entries:
                 Link(clean(r.name), absolute_url(config, r.url)) for r in site.listed_regions_of(article)
             ),
         )
-        self.made[article.url] = entry
+        self.made[article.url, full] = entry
         return entry
 
 
@@ -223,7 +234,8 @@ def _feed(
     home: str,
     title: str,
     articles: tuple[Article, ...],
-    entry_of: Callable[[Article], Entry],
+    entries: _Entries,
+    full: bool,
 ) -> Feed:
     return Feed(
         title=clean(title),
@@ -234,7 +246,8 @@ def _feed(
         author=clean(config.title),
         updated=newest((a.updated or a.date for a in articles), default=_EPOCH),
         articles=articles,
-        entry_of=entry_of,
+        entry_of=entries.full if full else entries.summary,
+        full=full,
     )
 
 
