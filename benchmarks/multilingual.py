@@ -9,9 +9,10 @@ others under ``/de/``..., about a third of the English articles translated into 
 languages, the translations on top of the articles), with a ``site.toml`` that names no
 languages: Dateline finds them in the content's folders. It is built as a user builds it,
 ``dateline build`` in a subprocess, by this checkout's Dateline copied at the start as a wheel
-installs it (so an edit made to the working tree during the run, which would make the next
-build start from scratch, measures nothing): cold (no output, no caches), with no change,
-after a sentence of one translation's body is changed, and after a translation is added.
+installs it (Dateline's caches are keyed by its source, so an edit to the working tree during
+the run would turn the next incremental build into one from scratch): cold (no output, no
+caches), with no change, after a sentence of one translation's body is changed, and after a
+translation is added.
 Each figure is the median of ``--repeat`` runs; CPU time (user + system, every process of the
 build) is printed beside the wall time, which on a shared machine says as much about the
 neighbours as about Dateline; peak memory is the largest resident set of any one process of
@@ -90,6 +91,15 @@ def installed(work: Path) -> Path:
     shutil.copytree(ROOT / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "templates", target / "generator" / "theme")
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "generator")], check=True)
+    found = subprocess.run(
+        [sys.executable, "-c", "import generator; print(generator.__file__)"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(found).is_relative_to(target):
+        sys.exit(f"builds would run {found}, not the copy in {target}")
     return target
 
 
@@ -104,10 +114,10 @@ def dateline_command(site: Path, search: bool, jobs: int | None) -> list[str]:
 
 
 def build(command: list[str], dateline: Path) -> Build:
-    """Wall and CPU seconds, peak RSS (KB) and Dateline's own count of one build."""
+    """Wall and CPU seconds, peak RSS (KB) and Dateline's own count of one build, run in the
+    folder of ``dateline`` (the copy): ``-m`` imports from the current folder first."""
     started = time.perf_counter()
-    environment = {**os.environ, "PYTHONPATH": str(dateline)}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=dateline)
     assert process.stdout is not None
     output = process.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -253,9 +263,14 @@ def check_shown(page: Path, sentence: str) -> str:
     return f"{sentence!r} shown"
 
 
-def most_translated(archive: Archive) -> Path:
-    stories = archive.files(archive.codes[0])
-    return max(stories, key=lambda story: (len(archive.translations(story)), -stories.index(story)))
+def most_translated(archive: Archive, untranslated: int) -> Path:
+    """The first story with the most translations that still lacks ``untranslated`` languages."""
+    most = len(archive.codes) - 1 - untranslated
+    counts = {story: len(archive.translations(story)) for story in archive.files(archive.codes[0])}
+    found = max((story for story, count in counts.items() if count <= most), key=counts.get, default=None)
+    if found is None or not counts[found]:
+        sys.exit(f"no translated story lacks {untranslated} of the {len(archive.codes)} languages")
+    return found
 
 
 def changed_sentence(text: str, number: int) -> str:
@@ -285,12 +300,10 @@ def bench(
 ) -> tuple[dict[str, Runs], Build, list[str]]:
     results: dict[str, Runs] = {}
     checks: list[str] = []
-    story = most_translated(archive)
+    story = most_translated(archive, untranslated=repeat)  # a translation is added in each run
     relative = story.relative_to(archive.content)
     edited = archive.content / archive.translations(story)[0] / relative
     missing = [code for code in archive.codes[1:] if code not in archive.translations(story)]
-    if len(missing) < repeat:
-        sys.exit(f"{story} lacks only {len(missing)} languages: fewer than --repeat {repeat} to add")
     original_edited = edited.read_text(encoding="utf-8")
     added: list[Path] = []
 
@@ -340,6 +353,7 @@ def bench(
         check(f"edit of {edited.relative_to(archive.content)}", lambda: check_shown(page, sentence))
         for number in range(repeat):
             path = archive.content / missing[number] / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(translated(story, missing[number]), encoding="utf-8")
             added.append(path)
             run("translation added", number)
@@ -351,6 +365,9 @@ def bench(
         edited.write_text(original_edited, encoding="utf-8")
         for path in added:
             path.unlink(missing_ok=True)
+            for folder in path.parents[: len(relative.parts)]:  # the year and language folders
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
     return results, cold, checks
 
 
