@@ -253,8 +253,10 @@ class Fingerprints:
             return value.count, days, periods, [self.region(r) for r in value.top_regions]
         if isinstance(value, MenuItem):
             return value.label, value.url, value.kinds
-        if isinstance(value, (Alternate, Language)):
-            return repr(value)  # plain data, all of it shown
+        if isinstance(value, Alternate):  # asked of every page of a multilingual site: kept cheap
+            return value.code, value.name, value.url
+        if isinstance(value, Language):
+            return value.code, value.name, value.url, value.direction
         if isinstance(value, Correction):  # the note, and its article as a listing shows it
             return self.article(value.article), value.number, value.note.date, value.note.text
         if isinstance(value, CorrectionsFeed):

@@ -19,12 +19,14 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urljoin
 
+from markupsafe import Markup
+
 from generator import __version__
 from generator.config import Config
 from generator.content.model import Article
 from generator.content.redirects import UNDATED
 from generator.engine.state import NEWS_WINDOW
-from generator.site.pages import Kind, Page
+from generator.site.pages import Alternate, Kind, Page
 from generator.site.taxonomy import Site, is_published
 from generator.urls import absolute_url
 
@@ -97,6 +99,8 @@ class SitemapEntry:
     # Of a multilingual site: the page in each language, itself included, as (hreflang, URL);
     # "x-default" last, for the default language's.
     alternates: tuple[tuple[str, str], ...] = ()
+    # The same as the sitemap writes them (xhtml:link elements), made once for all translations.
+    links: Markup = Markup("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,19 +371,26 @@ class Sitemap:
     def __iter__(self) -> Iterator[SitemapEntry]:
         lastmod = _LastModified(self.site)
         config = self.site.config
-        return (
-            SitemapEntry(absolute_url(config, page.url), lastmod(page), _alternates(config, page))
-            for page in self.pages
-        )
+        listed: dict[int, tuple[tuple[tuple[str, str], ...], Markup]] = {}  # shared by translations
+        for page in self.pages:
+            alternates = page.context.get("alternates", ())
+            if (found := listed.get(id(alternates))) is None:
+                pairs = _alternates(config, alternates, page.context.get("x_default"))
+                links = Markup("").join(
+                    Markup('<xhtml:link rel="alternate" hreflang="{}" href="{}"/>').format(code, url)
+                    for code, url in pairs
+                )
+                found = listed[id(alternates)] = (pairs, links)
+            yield SitemapEntry(absolute_url(config, page.url), lastmod(page), *found)
 
 
-def _alternates(config: Config, page: Page) -> tuple[tuple[str, str], ...]:
+def _alternates(
+    config: Config, alternates: tuple[Alternate, ...], default: str | None
+) -> tuple[tuple[str, str], ...]:
     """A page's translations as its sitemap entry lists them (see SitemapEntry)."""
-    alternates = page.context.get("alternates", ())
     if len(alternates) < 2:
         return ()
     found = [(a.code, absolute_url(config, a.url)) for a in alternates]
-    default = page.context.get("x_default")
     return (*found, ("x-default", absolute_url(config, default))) if default else tuple(found)
 
 

@@ -124,26 +124,23 @@ def plan(site: Site) -> list[Page]:
     counterparts = _counterparts(site, planned)
     default = site.config.language
     pages: list[Page] = []
+    shared: dict[tuple[str, str], tuple[Alternate, ...]] = {}  # one tuple per set of translations
     for code, language_pages in planned.items():
         root = site.by_language[code].config.root
         for page in language_pages:
             if page.kind not in _READ:
-                pages.append(replace(page, lang=code))
+                pages.append(Page(page.url, page.template, page.kind, page.title, page.context, code))
                 continue
-            found = counterparts.get(_key(page, root), {})
-            alternates = tuple(Alternate(c, names[c], url) for c, url in found.items())
-            context = {
-                **page.context,
-                "alternates": alternates,
-                "x_default": found.get(default),
-                # The language switcher: this page in each language, else that language's home.
-                "language_links": tuple(
-                    Alternate(each.code, each.name, found.get(each.code, each.url)) for each in site.languages
-                ),
-            }
+            key = _key(page, root)
+            found = counterparts.get(key, {})
+            if (alternates := shared.get(key)) is None:
+                alternates = shared[key] = tuple(Alternate(c, names[c], url) for c, url in found.items())
+            context = {**page.context, "alternates": alternates, "x_default": found.get(default)}
             if page.kind in (Kind.ARTICLE, Kind.PAGE):
                 context["translations"] = tuple(a for a in alternates if a.code != code)
-            pages.append(replace(page, lang=code, context=MappingProxyType(context)))
+            pages.append(
+                Page(page.url, page.template, page.kind, page.title, MappingProxyType(context), code)
+            )
     if site.config.prefix_default_language:  # the root leads to the default language
         home = site.by_language[default].config.root
         redirect = Redirect("/", home, str(site.config.site_dir / SETTINGS_FILE), 1)
