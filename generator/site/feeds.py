@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urljoin
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.config import Config
@@ -376,9 +376,11 @@ class Sitemap:
             alternates = page.context.get("alternates", ())
             if (found := listed.get(id(alternates))) is None:
                 pairs = _alternates(config, alternates, page.context.get("x_default"))
-                links = Markup("").join(
-                    Markup('<xhtml:link rel="alternate" hreflang="{}" href="{}"/>').format(code, url)
-                    for code, url in pairs
+                links = Markup(
+                    "".join(
+                        f'<xhtml:link rel="alternate" hreflang="{escape(code)}" href="{escape(url)}"/>'
+                        for code, url in pairs
+                    )
                 )
                 found = listed[id(alternates)] = (pairs, links)
             yield SitemapEntry(absolute_url(config, page.url), lastmod(page), *found)
