@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 import feedparser
 import pytest
-from support.clock import NOW
 from support.multilingual import ARTICLES, LANGUAGES, write_multilingual_archive
 from support.serve import Served, save
-from support.site import article, build_errors, build_site, files_of, page, write_site
+from support.site import article, build_errors, build_site, page, write_site
+from test_incremental import assert_same_as_cold, incremental_build
 
 from generator.check import check
 from generator.config import Config, load_config
 from generator.content.languages import placed
-from generator.engine.build import build, prepare
+from generator.engine.build import prepare
 
 ROOT = {code: "/" if code == "en" else f"/{code}/" for code in LANGUAGES}
 
@@ -225,18 +224,14 @@ def test_a_single_language_site_shows_nothing_of_languages(tmp_path: Path) -> No
 
 
 def test_editing_one_translation_builds_what_a_cold_build_does(tmp_path: Path) -> None:
-    site = write_multilingual_archive(tmp_path / "site")
-    build_site(site, search=False)
+    site = write_multilingual_archive(tmp_path / "site", "per_page = 2\nsearch = false\n")
+    build_site(site)
     (site / "content/de/2024/raid.md").write_text(
         article('"Razzia in Anbar"', "2024-08-31", "Neu.\n", tags="[isis]")
     )
     (site / "content/2024/flood.ja.md").write_text(article('"洪水"', "2024-09-03"))  # a new translation
-    report = build(load_config(site, search=False), now=NOW)
-    cold = tmp_path / "cold"
-    shutil.copytree(site / "content", cold / "content")
-    shutil.copy(site / "site.toml", cold / "site.toml")
-    build_site(cold, search=False)
-    assert files_of(site / "output") == files_of(cold / "output")
+    report = incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
     assert 0 < report.rendered < report.pages / 2
 
 
@@ -295,16 +290,13 @@ def test_the_preview_follows_an_edit_in_every_language(tmp_path: Path) -> None:
 
 
 def test_changing_the_languages_settings_builds_what_a_cold_build_does(tmp_path: Path) -> None:
-    site = write_multilingual_archive(tmp_path / "site")
-    build_site(site, search=False)
+    site = write_multilingual_archive(tmp_path / "site", "per_page = 2\nsearch = false\n")
+    build_site(site)
     (site / "site.toml").write_text(
-        'per_page = 2\n[languages.en]\n[languages.de]\ntitle = "Archiv"\ntimezone = "Pacific/Kiritimati"\n'
-        "[languages.fr]\n[languages.ja]\n[languages.es]\n"  # ar/ is now a folder of English articles
+        'per_page = 2\nsearch = false\n[languages.en]\n[languages.de]\ntitle = "Archiv"\n'
+        'timezone = "Pacific/Kiritimati"\n[languages.fr]\n[languages.ja]\n[languages.es]\n'  # ar/: English
     )
-    build(load_config(site, search=False), now=NOW)
-    cold = tmp_path / "cold"
-    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("output", ".dateline-cache"))
-    build_site(cold, search=False)
-    assert files_of(site / "output") == files_of(cold / "output")
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
     assert (site / "output/de/2024/08/31/streitkrafte-starten-razzia-in-anbar/index.html").is_file()
     assert not (site / "output/ar").exists()

@@ -3,15 +3,11 @@ names with a listing and a feed per name, from the settings alone."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import feedparser
-from support.clock import NOW
-from support.site import article, build_errors, build_site, files_of, links, page, write_site
-
-from generator.config import load_config
-from generator.engine.build import build
+from support.site import article, build_errors, build_site, links, page, write_site
+from test_incremental import assert_same_as_cold, incremental_build
 
 DESKS = "[taxonomies.desks]\n"
 
@@ -118,12 +114,9 @@ def test_a_page_is_filed_under_no_taxonomy(tmp_path: Path) -> None:
 
 
 def test_refiling_an_article_builds_what_a_cold_build_does(tmp_path: Path) -> None:
-    site = _desk_site(tmp_path / "site")
-    build_site(site, search=False)
+    site = _desk_site(tmp_path / "site", "search = false\n" + DESKS)
+    build_site(site)
     (site / "content/final.md").write_text(article("Cup final", "2024-08-31", desk="Metro"))
-    build(load_config(site, search=False), now=NOW)
-    cold = tmp_path / "cold"
-    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("output", ".dateline-cache"))
-    build_site(cold, search=False)
-    assert files_of(site / "output") == files_of(cold / "output")
+    incremental_build(site)
+    assert_same_as_cold(site, tmp_path)
     assert not (site / "output/desks/sport").exists()
