@@ -106,6 +106,16 @@ def day_month(month: int, day: int, code: str) -> str:
     return format_pattern(date(_LEAP_YEAR, month, day), pattern, locale=_names_of(code))
 
 
+#: Languages written without spaces between words, whose phrases follow one another unspaced.
+_UNSPACED = frozenset(("ja", "zh", "th", "lo", "km", "my"))
+
+
+def word_space(code: str) -> str:
+    """What goes between two phrases of a sentence: a space, or nothing in Chinese, Japanese
+    and the other languages written without spaces ("記事3件（3年分）")."""
+    return "" if code.replace("_", "-").split("-")[0].lower() in _UNSPACED else " "
+
+
 @lru_cache(maxsize=1024)
 def list_separator(position: int, length: int, code: str) -> str:
     """What follows the ``position``-th (from 1) of ``length`` names listed in ``code``, as

@@ -124,6 +124,19 @@ def test_a_japanese_site_writes_japanese_dates(tmp_path: Path) -> None:
     assert text(page(site, "/2024/08/").xpath("//main//h1")[0]) == "2024年8月"
 
 
+def test_japanese_phrases_follow_one_another_without_spaces(tmp_path: Path) -> None:
+    site = site_in(tmp_path, "ja")
+    (count,) = page(site, "/on-this-day/08-31/").find_class("count")
+    assert " " not in count.text_content()
+
+
+def test_a_revision_note_is_a_sentence_of_its_own_in_any_language(tmp_path: Path) -> None:
+    updated = {"content/late.md": article("Late", date="2024-08-01", updated="2024-08-02")}
+    site = site_in(tmp_path, "ru", updated)
+    notice = page(site, "/2024/08/01/late/").find_class("notice")[0]
+    assert [text(p) for p in notice.iter("p")][0] == "Обновлено 2 августа 2024 г."
+
+
 def test_a_language_written_right_to_left_sets_the_pages_direction(tmp_path: Path) -> None:
     site = site_in(tmp_path, "ar")
     assert page(site, "/").get("dir") == "rtl"

@@ -220,13 +220,17 @@ def _install_gettext(
     def day_month(context: jinja2.runtime.Context, month: int, day: int) -> str:
         return i18n.day_month(month, day, language(context))
 
+    @jinja2.pass_context
+    def word_space(context: jinja2.runtime.Context) -> str:
+        return i18n.word_space(language(context))
+
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
     # {% trans %} blocks span lines in templates; their messages should not.
     env.policies["ext.i18n.trimmed"] = True
     env.filters["date"] = date_filter
-    env.globals.update(list_separator=list_separator, day_month=day_month)
+    env.globals.update(list_separator=list_separator, day_month=day_month, word_space=word_space)
     return language
 
 
