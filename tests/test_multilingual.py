@@ -300,3 +300,16 @@ def test_changing_the_languages_settings_builds_what_a_cold_build_does(tmp_path:
     assert_same_as_cold(site, tmp_path)
     assert (site / "output/de/2024/08/31/streitkrafte-starten-razzia-in-anbar/index.html").is_file()
     assert not (site / "output/ar").exists()
+
+
+def test_a_display_name_one_language_uses_is_no_unknown_key(tmp_path: Path) -> None:
+    write_site(
+        tmp_path,
+        {
+            "site.toml": '[names]\n"naher-osten" = "Naher Osten"\n"nowhere" = "Nowhere"\n',
+            "content/raid.md": article("Raid", region="middle-east"),
+            "content/de/raid.md": article("Razzia", region="naher-osten"),
+        },
+    )
+    warnings = [w.message for w in build_site(tmp_path, search=False).warnings]
+    assert len(warnings) == 1 and "'nowhere' names no tag, region or author" in warnings[0]
