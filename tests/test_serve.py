@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,12 +16,13 @@ from pathlib import Path
 import pytest
 from support.cli import generate_corpus
 from support.paths import THEME
-from support.serve import Served, next_message, page_settings, save
+from support.serve import FIRST_BUILD, Served, next_message, page_settings, save
 from support.site import article
 from watchdog.events import FileModifiedEvent, FileMovedEvent
 
 from generator.preview.server import host_allowed, is_loopback, locate
 from generator.preview.tracker import Tracker, stamp_of
+from generator.preview.waiting import Waiting
 from generator.preview.watch import Changes
 
 ARTICLE = "/2024/08/31/floods/"
@@ -387,6 +389,71 @@ def _message(stream: _Stream) -> dict:
     return next_message(stream.reply)
 
 
+# --- The first build: pages asked for are rendered first ---------------------------------
+
+
+def _without_reload_script(page: bytes) -> bytes:
+    start = page.index(b"<script data-dateline=")
+    return page[:start] + page[page.index(b"</script>\n", start) + len(b"</script>\n") :]
+
+
+def test_a_page_asked_for_during_the_first_build_is_served_before_the_build_lands(tmp_path: Path) -> None:
+    corpus = generate_corpus(tmp_path / "big" / "content", 600).parent
+    served = Served(corpus, first_build=False)
+    try:
+        while (reply := served.get("/")).status == 503:
+            assert b"Building the site" in reply.body
+        assert not [line for line in served.lines if re.search(FIRST_BUILD, line)]
+        assert reply.status == 200
+        served.wait_for(FIRST_BUILD, timeout=120)
+        built = (corpus / ".dateline-cache" / "serve" / "index.html").read_bytes()
+        assert _without_reload_script(reply.body) == built  # the page itself, whole and final
+    finally:
+        served.stop()
+
+
+def test_a_url_asked_for_during_the_first_build_gets_its_progress_then_its_answer(tmp_path: Path) -> None:
+    corpus = generate_corpus(tmp_path / "big" / "content", 600).parent
+    served = Served(corpus, first_build=False)
+    try:
+        waiting = served.get("/no-such-page/")
+        assert waiting.status == 503 and waiting.headers["Retry-After"] == "1"
+        assert b"<h1>Building the site</h1>" in waiting.body
+        assert b'<meta http-equiv="refresh" content="1">' in waiting.body
+        served.wait_for(FIRST_BUILD, timeout=120)
+        assert served.get("/no-such-page/").status == 404
+    finally:
+        served.stop()
+
+
+def test_a_staged_file_is_served_only_once_the_build_says_it_is_whole(tmp_path: Path) -> None:
+    waiting = Waiting()
+    waiting.started()
+    waiting.staging(tmp_path)
+    (tmp_path / "index.html").write_bytes(b"<p>half of a pa")  # a worker still writing it
+    assert waiting.page("index.html", timeout=0.05) is None
+    waiting.ready(["index.html"])
+    assert waiting.page("index.html", timeout=0.05) == b"<p>half of a pa"
+
+
+def test_the_build_takes_each_page_asked_for(tmp_path: Path) -> None:
+    waiting = Waiting()
+    waiting.started()
+    waiting.page("2024/a/index.html", timeout=0.01)
+    waiting.page("2024/a/index.html", timeout=0.01)
+    assert waiting.take() == ["2024/a/index.html"]
+    assert waiting.take() == []
+
+
+def test_nothing_is_served_from_a_build_that_has_ended(tmp_path: Path) -> None:
+    waiting = Waiting()
+    waiting.started()
+    waiting.staging(tmp_path)
+    waiting.rendered("index.html", b"<p>ahead</p>")
+    waiting.finished()
+    assert waiting.page("index.html", timeout=0.05) is None
+
+
 def test_sigterm_stops_the_server_during_a_long_first_build(tmp_path: Path) -> None:
     corpus = tmp_path / "big"
     generate_corpus(corpus / "content", 600)
@@ -403,7 +470,7 @@ def test_sigterm_stops_the_server_during_a_long_first_build(tmp_path: Path) -> N
     process.wait(timeout=10)
     assert time.monotonic() - started < 2.0
     said = process.stdout.read() if process.stdout else ""
-    assert "Serving" not in said and "Traceback" not in said
+    assert "Serving" in said and "Built" not in said and "Traceback" not in said
 
 
 def _processes_running(fragment: str) -> list[str]:
@@ -429,7 +496,8 @@ def test_sigterm_stops_the_server_during_a_rebuild_in_worker_processes(tmp_path:
         text=True,
     )
     assert process.stdout is not None
-    assert "Serving" in process.stdout.readline() + process.stdout.readline()
+    assert "Serving" in process.stdout.readline()
+    assert " Built " in process.stdout.readline()  # the first build; the next is the rebuild
     theme = (THEME / "base.html").read_text()
     (corpus / "templates").mkdir()
     (corpus / "templates" / "base.html").write_text(theme.replace("<main", "<b>Edited</b><main"))

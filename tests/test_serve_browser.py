@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from support.cli import generate_corpus
 from support.paths import THEME
 from support.serve import InProcess, Served, sample_site, save
 from support.site import article
@@ -208,3 +209,14 @@ def test_closing_a_tab_releases_its_reload_channel(browser: Browser, tmp_path: P
     finally:
         context.close()
         server.stop()
+
+
+def test_a_tab_opened_during_the_first_build_comes_to_its_page(page: Page, tmp_path: Path) -> None:
+    site = generate_corpus(tmp_path / "big" / "content", 600).parent
+    served = Served(site, first_build=False)
+    try:
+        page.goto(served.origin + "/tags/")
+        page.wait_for_function("() => document.title !== 'Building the site'", timeout=120_000)
+        assert page.get_by_role("heading", level=1).inner_text() == "Tags"
+    finally:
+        served.stop()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.config import Config, theme_dir
 from generator.content import sources
@@ -40,6 +40,25 @@ Progress = Callable[[str, int], Callable[[], None]]  # (stage, total) -> tick
 
 def no_progress(stage: str, total: int) -> Callable[[], None]:
     return lambda: None
+
+
+class Asked(Protocol):
+    """Pages a reader is waiting for while the build runs (the preview's first build of a
+    large archive): rendered before the rest, and each file announced once it is whole, so
+    it can be served from the staging folder before the build lands. Files are named by
+    their path relative to the output folder."""
+
+    def staging(self, folder: Path | None) -> None:
+        """Files are staged in ``folder`` from now on; None once the build has landed or failed."""
+
+    def take(self) -> list[str]:
+        """The files asked for since the last call."""
+
+    def ready(self, relatives: list[str]) -> None:
+        """These staged files are whole and final."""
+
+    def rendered(self, relative: str, data: bytes) -> None:
+        """A page rendered ahead of the others, to serve from memory."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +136,7 @@ def build(
     use_cache: bool = True,
     reindex_search: bool = True,
     session: Session | None = None,
+    asked: Asked | None = None,
 ) -> Report:
     """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched.
 
@@ -127,13 +147,16 @@ def build(
     first build) the previous search index is kept as it is when there is one: Pagefind
     indexes the whole archive at once, seconds that an editor waiting on a save should not pay.
     A ``session`` keeps parsed articles and compiled templates in memory between builds.
+    Pages ``asked`` for while the build runs are rendered first (see ``Asked``).
     A second build of the site started meanwhile waits for this one to finish.
     """
     started = time.perf_counter()
     check_output_dir(config)
     with build_lock(config.cache_dir):
         memory = Memory(config, use_cache, session)
-        return _build(config, now or datetime.now(UTC), progress, jobs, memory, reindex_search, started)
+        return _build(
+            config, now or datetime.now(UTC), progress, jobs, memory, reindex_search, started, asked
+        )
 
 
 def _build(
@@ -144,6 +167,7 @@ def _build(
     memory: Memory,
     reindex_search: bool,
     started: float,
+    asked: Asked | None = None,
 ) -> Report:
     started_ns = time.time_ns()
     found = sources.find(config)
@@ -164,7 +188,7 @@ def _build(
         planned = _plan(config, found, loaded, pictures, memory, now, jobs)
         todo = _todo(config, planned.site, planned.pages, planned.digests, memory)
         _resume_collector()
-        written = _write(config, planned, todo, memory.state, jobs, progress, reindex_search)
+        written = _write(config, planned, todo, memory.state, jobs, progress, reindex_search, asked)
         pictures.save()
     state = _state(seen.stamp(started_ns), started_ns, loaded.articles, planned, written, now)
     memory.remember(state, todo.marks_after(written.reads, planned.pages))
@@ -351,6 +375,7 @@ def _write(
     jobs: int,
     progress: Progress,
     reindex_search: bool,
+    asked: Asked | None,
 ) -> _Written:
     """Render the pages ``todo`` names and those missing from the output, copy the static
     files into a staging folder, index the search where it needs it, then move what changed
@@ -367,12 +392,15 @@ def _write(
             relative = staging.claim(page.url)
             if changed is None or page.url in changed or not os.path.isfile(out + relative):
                 rendering.append(page)
+        for url, source in statics.items():  # first: the pages served ahead need the stylesheet
+            staging.add_file(url, source)
+        if asked is not None:
+            asked.staging(staging.dir)
+            asked.ready(list(staging.changed))
         tick = progress("Rendering", len(rendering))
-        staged, reads = render_pages(rendering, site, todo.env, staging, jobs, tick)
+        staged, reads = render_pages(rendering, site, todo.env, staging, jobs, tick, asked)
         for target in staged:
             staging.staged(target)
-        for url, source in statics.items():
-            staging.add_file(url, source)
         bundle = [] if state is None or reindex_search else search.bundle_files(state.outputs, config.out_dir)
         shards: tuple[str, ...] = ()  # a bundle kept as it is may be out of date: unknown
         if config.search and bundle:
@@ -400,10 +428,12 @@ def render_pages(
     staging: Staging,
     jobs: int,
     tick: Callable[[], None],
+    asked: Asked | None = None,
 ) -> tuple[list[str], dict[str, tuple[int, ...]]]:
     """Render ``todo`` over ``jobs`` processes, each staging its own files: the files staged
     and, when ``env`` notes them, the articles each page read (positions in
-    ``site.articles``). Raises BuildFailed with each broken template reported once."""
+    ``site.articles``). Pages ``asked`` for are rendered here, between two chunks of the
+    workers' results. Raises BuildFailed with each broken template reported once."""
     from generator.engine import parallel, render
     from generator.site.languages import site_of
 
@@ -434,9 +464,12 @@ def render_pages(
     errors: dict[tuple[str, int, str], ContentError] = {}
     all_staged: list[str] = []
     reads: dict[str, tuple[int, ...]] = {}
+    ahead = _Ahead(todo, site, env, asked)
+    ahead.render()
     for chunk, (staged, failures, read) in parallel.run(render_chunk, todo, jobs):
         all_staged += staged
         reads.update(read)
+        ahead.ready(staged)
         for path, line, message, page in failures:  # one broken template fails many pages
             errors.setdefault((str(path), line, message), ContentError(path, line, message, page))
         for _ in chunk:
@@ -444,3 +477,37 @@ def render_pages(
     if errors:
         raise BuildFailed(errors.values())
     return all_staged, reads
+
+
+class _Ahead:
+    """Renders the pages a reader asks for ahead of the workers, in this process."""
+
+    def __init__(
+        self, todo: list[pages.Page], site: taxonomy.Site, env: jinja2.Environment, asked: Asked | None
+    ):
+        self.todo, self.site, self.env, self.asked = todo, site, env, asked
+        self.by_file: dict[str, pages.Page] | None = None  # made at the first request
+        self.done: set[str] = set()
+
+    def ready(self, staged: list[str]) -> None:
+        if self.asked is not None:
+            self.asked.ready(staged)
+            self.render()
+
+    def render(self) -> None:
+        from generator.engine import render
+        from generator.site.languages import site_of
+
+        if self.asked is None:
+            return
+        for relative in self.asked.take():
+            if self.by_file is None:
+                self.by_file = {relative_path(page.url): page for page in self.todo}
+            page = self.by_file.get(relative)
+            if page is None or relative in self.done:
+                continue
+            self.done.add(relative)
+            try:
+                self.asked.rendered(relative, render.render(page, self.env, site_of(self.site, page)))
+            except ContentError:
+                continue  # the workers render it too, and report its error with the others'

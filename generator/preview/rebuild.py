@@ -44,6 +44,8 @@ class Rebuilder:
     def rebuild(self, because: list[Path]) -> None:
         started = time.perf_counter()
         clock = time.strftime("%H:%M:%S")
+        waiting = self.preview.waiting
+        waiting.started()
         try:
             config = self.load()
             moved = config.base_path != self.preview.base_path
@@ -51,7 +53,13 @@ class Rebuilder:
             copied = None if moved else self._copy_static(config, because)
             # The search index is built once per session; later saves keep it (see build.build).
             report = (
-                build.build(config, reindex_search=not self.indexed, session=self.session)
+                build.build(
+                    config,
+                    progress=waiting.progress,
+                    reindex_search=not self.indexed,
+                    session=self.session,
+                    asked=waiting,
+                )
                 if copied is None
                 else None
             )
@@ -71,6 +79,8 @@ class Rebuilder:
         except Exception as error:  # a bug must not take the preview down with it
             self._failed(clock, [f"internal error: {error!r}"])
             return
+        finally:
+            waiting.finished()  # before the hub's reload: a tab reloads from the serve folder
         if moved:
             self.preview.hub.built(None)  # every URL an open tab shows has changed
         elif copied or (report is not None and (report.written or report.removed)):

@@ -20,11 +20,13 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from generator.config import Config, load_config
+from generator.errors import DatelineError
 from generator.preview.hub import Hub
 from generator.preview.rebuild import Rebuilder
 from generator.preview.server import Preview, is_loopback, listen
@@ -82,7 +84,7 @@ def _serve(
         return replace(config, base_url=f"http://{shown_host}:{bound_port}{config.base_path}")
 
     hub = Hub()
-    preview = Preview(serve_dir, "/", host, hub)  # the first build sets the site's base path
+    preview = Preview(serve_dir, "/", host, hub)
     server.preview = preview
     defaults = Config(site_dir)  # which folders to watch does not depend on site.toml
     changes = Changes(site_dir, watched_roots(defaults), lambda root: None)
@@ -91,10 +93,13 @@ def _serve(
     rebuilder = Rebuilder(site_dir, load, preview, out, err, changes.pending)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     try:  # Ctrl-C at any point from here on stops cleanly, even during the first build
-        rebuilder.rebuild([])
+        preview.base_path = _base_path(load)
+        # Serving from the start: the first build of a large archive takes a while, and the
+        # pages asked for meanwhile are rendered first (waiting.py).
         serving.start()
         url = f"http://{shown_host}:{bound_port}{preview.base_path}"
         print(f"Serving {url} (Ctrl-C to stop)", file=out, flush=True)
+        rebuilder.rebuild([])
         # Rebuilds run here, in the main thread, so Ctrl-C or SIGTERM interrupts one in
         # progress and its worker processes are ended with it; a build left running in
         # another thread would hold the process open at exit.
@@ -109,6 +114,14 @@ def _serve(
         server.server_close()
         observer.stop()
         observer.join(timeout=1)
+
+
+def _base_path(load: Callable[[], Config]) -> str:
+    """The site's URL path; "/" while site.toml has an error, which the first build reports."""
+    try:
+        return load().base_path
+    except DatelineError:
+        return "/"
 
 
 def _on_sigterm(stop: threading.Event) -> Any:

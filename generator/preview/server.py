@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from generator.errors import DatelineError
 from generator.preview.hub import Hub
 from generator.preview.tracker import Tracker, read_stamped
+from generator.preview.waiting import Waiting
 
 EVENTS_PATH = "/__dateline/events"
 PORT_ATTEMPTS = 20  # a busy port moves to the next one, this many times at most
@@ -164,6 +165,7 @@ class Preview:
         self.host = host
         self.hub = hub
         self.tracker = Tracker(self.root)
+        self.waiting = Waiting()
         self.client = (Path(__file__).parent / "serve_client.js").read_text(encoding="utf-8")
 
     def inject(self, page: bytes, version: int, missing: bool) -> bytes:
@@ -225,6 +227,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         version = preview.hub.last_build().version  # before reading: at worst one extra reload
         found = locate(preview.root, preview.base_path, path)
+        if found.kind == "missing" and found.path is not None and preview.waiting.running:
+            if self._ahead(found.path, version, body):
+                return
+            found = locate(preview.root, preview.base_path, path)  # the build has landed meanwhile
         if found.kind == "redirect":
             self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", body, {"Location": found.location})
         elif found.kind == "forbidden":
@@ -244,6 +250,28 @@ class Handler(BaseHTTPRequestHandler):
             if found.path is not None:  # a tab on a page yet to be written reloads once it is
                 preview.tracker.served(found.path.relative_to(preview.root).as_posix(), None)
             self._not_found(version, body)
+
+    def _ahead(self, wanted: Path, version: int, body: bool) -> bool:
+        """Answer from the running build: with the page once it is rendered, or with how far
+        the build is; False when the build has landed meanwhile."""
+        preview = self.server.preview
+        relative = wanted.relative_to(preview.root).as_posix()
+        data = preview.waiting.page(relative)
+        if data is not None:
+            preview.tracker.served(relative, None)  # reloaded once the build lands: same page, swapped
+            kind = content_type(wanted)
+            if kind.startswith("text/html"):
+                data = preview.inject(data, version, missing=False)
+            self._send(HTTPStatus.OK, data, kind, body)
+            return True
+        if not preview.waiting.running:
+            return False
+        preview.tracker.served(relative, None)
+        page = preview.inject(preview.waiting.progress_page(), version, missing=True)
+        self._send(
+            HTTPStatus.SERVICE_UNAVAILABLE, page, "text/html; charset=utf-8", body, {"Retry-After": "1"}
+        )
+        return True
 
     def _not_found(self, version: int, body: bool) -> None:
         preview = self.server.preview

@@ -56,13 +56,22 @@ def sample_site(root: Path, base_url: str = "http://example.com/") -> Path:
     )
 
 
+FIRST_BUILD = r"^\d\d:\d\d:\d\d (Built \d+ pages|Build failed)"
+
+
 class Served:
     """A running ``dateline serve``; its output lines are collected as they come."""
 
     def __init__(
-        self, site: Path, *args: str, port: int = 0, launcher: Sequence[str] = ("-m", "generator")
+        self,
+        site: Path,
+        *args: str,
+        port: int = 0,
+        launcher: Sequence[str] = ("-m", "generator"),
+        first_build: bool = True,
     ) -> None:
-        """``launcher``: what follows ``python`` to run dateline (a test may wrap it)."""
+        """``launcher``: what follows ``python`` to run dateline (a test may wrap it);
+        ``first_build``: wait until the first build has landed or failed."""
         self.site = site
         self.process = subprocess.Popen(
             [sys.executable, *launcher, "serve", "--site", str(site), "--port", str(port), *args],
@@ -77,6 +86,8 @@ class Served:
         threading.Thread(target=self._read, daemon=True).start()
         serving = self.wait_for(r"^Serving (http://\S+)")
         self.url = serving[1]
+        if first_build:
+            self.wait_for(FIRST_BUILD)  # served from the start; most tests begin on the built site
         self.port = int(re.search(r":(\d+)/", self.url)[1])  # type: ignore[index]
         self.origin = f"http://127.0.0.1:{self.port}"
 
