@@ -2,7 +2,7 @@
 """Dateline against Hugo on the same synthetic archive, in one run, on this machine.
 
     make bench                                   # 3,000 and 10,000 articles, median of 3
-    .venv/bin/python benchmarks/run.py --sizes 3000 10000 --repeat 3
+    .venv/bin/python benchmarks/run.py --sizes 3000 10000 --repeat 3 --search both
     .venv/bin/python benchmarks/run.py --sizes 100000 --repeat 1 --no-hugo
 
 Archives come from ``benchmarks/gen_corpus.py`` (the project's own synthetic archives; the
@@ -11,6 +11,10 @@ for Hugo), so both tools build the same articles. Runs alternate Dateline, Hugo,
 so a change in machine load hits both. Each figure is the median of ``--repeat`` runs;
 peak memory is the largest resident set of any one process of the build (as
 ``/usr/bin/time -v`` reports it). The table also shows the load average seen.
+
+Two modes: without a search index (Hugo builds none), and with one: Dateline's own, against
+Hugo followed by Pagefind over its output (how Hugo sites get search; the peer's article
+layout marks its body with ``data-pagefind-body``, so both index articles only).
 
 Measured: cold build (no output, no caches), no-change rebuild, one-article edit (a
 sentence added to one article's body), article added (a new article, the newest, in a tag
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -126,11 +131,16 @@ def bench(
 ) -> dict[str, dict[str, Runs]]:
     site, peer = generate(work, count, with_hugo, markdown)
     dateline = [sys.executable, "-m", "generator", "build", "--site", str(site)]
-    if not search:  # Hugo builds no search index: compare like with like by default
+    if not search:  # Hugo builds no search index: compare like with like
         dateline.append("--no-search")
     if jobs:
         dateline += ["--jobs", str(jobs)]
     hugo = [hugo_binary(), "--source", str(peer), "--quiet"] if peer else []
+    if peer and search:  # the whole output indexed again after every build: Pagefind has no increments
+        from generator.site.search import pagefind_executable
+
+        pagefind = [str(pagefind_executable()), "--site", str(peer / "public"), "--silent"]
+        hugo = ["sh", "-c", f"{shlex.join(hugo)} && {shlex.join(pagefind)}"]
     tools = {"dateline": dateline} | ({"hugo": hugo} if peer else {})
     results: Results = {name: {} for name in tools}
 
@@ -204,9 +214,10 @@ def bench(
     return results
 
 
-def table(count: int, results: Results) -> str:
+def table(count: int, results: Results, search: bool) -> str:
     dateline, hugo = results["dateline"], results.get("hugo")
-    rows = [f"\n{count:,} articles", f"{'':<18}{'Dateline':>12}{'Hugo':>12}{'ratio':>9}"]
+    title = f"{count:,} articles, " + ("with search (Hugo then Pagefind)" if search else "no search index")
+    rows = [f"\n{title}", f"{'':<18}{'Dateline':>12}{'Hugo':>12}{'ratio':>9}"]
     for stage, runs in dateline.items():
         other = hugo[stage].median if hugo else None
         ratio = f"{runs.median / other:8.2f}×" if other else ""
@@ -232,7 +243,10 @@ def main() -> None:
         help="Dateline's engine",
     )
     parser.add_argument(
-        "--search", action="store_true", help="let Dateline build its search index too (Hugo builds none)"
+        "--search",
+        choices=["off", "on", "both"],
+        default="both",
+        help="without a search index, with one (Dateline's; Hugo then Pagefind), or both in turn",
     )
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work", help="archives go here")
     args = parser.parse_args()
@@ -242,14 +256,15 @@ def main() -> None:
     # compiling its source (an editable install with PYTHONDONTWRITEBYTECODE set would).
     subprocess.run([sys.executable, "-m", "compileall", "-q", "generator"], check=True)
     tables = []
+    modes = {"off": [False], "on": [True], "both": [False, True]}[args.search]
     for count in args.sizes:
-        print(f"{count} articles (load average {os.getloadavg()[0]:.2f})", flush=True)
-        tables.append(
-            table(
-                count,
-                bench(count, args.repeat, args.jobs, args.work, not args.no_hugo, args.search, args.markdown),
+        for search in modes:
+            print(
+                f"{count} articles, search {'on' if search else 'off'} (load average {os.getloadavg()[0]:.2f})",
+                flush=True,
             )
-        )
+            results = bench(count, args.repeat, args.jobs, args.work, not args.no_hugo, search, args.markdown)
+            tables.append(table(count, results, search))
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print("\n".join(tables))
     print(f"\n{os.cpu_count()} cores; load average at the end: {load}; median of {args.repeat} runs")
