@@ -502,9 +502,11 @@ def _terms(
     (``a b`` and ``a-b``) get distinct pages (see ``_distinct_slugs``), with a warning."""
     members: dict[str, list[Article]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    keys: dict[str, str] = {}  # a few hundred names, written tens of thousands of times
     for article in articles:
         for name in names_of(article):
-            key = name_key(name)
+            if (key := keys.get(name)) is None:
+                key = keys[name] = name_key(name)
             members[key].append(article)
             spellings[key][name] += 1
     slugs = _distinct_slugs(members)
@@ -691,10 +693,13 @@ class _Groups:
         self.articles = articles
         self.of: list[frozenset[str]] = []
         self.members: dict[str, list[int]] = defaultdict(list)  # positions, ascending = newest first
+        tags: dict[str, str] = {}  # a few hundred tags, written tens of thousands of times
         for i, article in enumerate(articles):
+            for t in article.tags:
+                if t not in tags:
+                    tags[t] = "t:" + tag_slugs[name_key(t)]
             mine = frozenset(
-                ["t:" + tag_slugs[name_key(t)] for t in article.tags]
-                + ["r:" + region_paths[r] for r in article.regions]
+                [tags[t] for t in article.tags] + ["r:" + region_paths[r] for r in article.regions]
             )
             self.of.append(mine)
             for group in mine:
