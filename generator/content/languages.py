@@ -63,4 +63,4 @@ def placed(path: PurePosixPath, config: Config) -> Placed:
     name, dot, code = stem.rpartition(".")
     if dot and name and (by_suffix := language_code(code, config)) is not None:
         language, parts[-1] = by_suffix, f"{name}.{suffix}"
-    return Placed(language, PurePosixPath(*parts))
+    return Placed(language, path if language is None else PurePosixPath(*parts))

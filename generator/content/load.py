@@ -7,6 +7,7 @@ build from scratch, and ``dateline check``, use a disabled cache, which reads no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -70,15 +71,16 @@ class Bodies:
         self.config = config
         self._markdown: Any = None  # made at the first body that must be parsed again
 
-    def _path(self, digest: str) -> Path:
-        return self.folder / digest
+    def _path(self, digest: str) -> str:
+        return os.path.join(self.folder, digest)  # a string: a cold build asks for one per article
 
     def write(self, digest: str, body: Body) -> None:
         cache.store(self._path(digest), self.key, (body.html, body.toc))
 
     def remove(self, digests: Iterable[str]) -> None:
         for digest in digests:
-            self._path(digest).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._path(digest))
 
     def lazy(self, digest: str, source: str) -> Body:
         return Body(read=lambda: self.read(digest, source))
@@ -219,11 +221,10 @@ def _parse_files(config: Config, paths: Sequence[str], racy_after: int, bodies: 
     md = markdown_renderer(config)
     entries: list[Entry] = []
     for name in paths:
-        path = Path(name)
-        source = config.site_dir / path.relative_to(config.site_dir)
-        st = path.stat()
-        data = path.read_bytes()
-        article, errors, warnings = parse(data, source, config, md)
+        with open(name, "rb") as file:
+            st = os.fstat(file.fileno())
+            data = file.read()
+        article, errors, warnings = parse(data, Path(name), config, md)
         mtime = st.st_mtime_ns if st.st_mtime_ns < racy_after else None
         digest = cache.file_digest(data)
         plain = None
@@ -259,9 +260,9 @@ def _load_articles(
     for number, name in enumerate(paths):
         relative = "content/" + name[prefix:].replace(os.sep, "/")
         relatives.append(relative)
-        st = os.stat(name)  # discovery has skipped symlinks that lead outside content/
         entry = articles.get(relative)
         if entry is not None and entry.plain is not None:
+            st = os.stat(name)  # discovery has skipped symlinks that lead outside content/
             if entry.size == st.st_size and entry.mtime == st.st_mtime_ns:
                 entries[number] = entry
                 tick()

@@ -118,7 +118,8 @@ def _article(
 ) -> Article | None:
     opening_line, body_line = lines
     taken: set[str] = set()
-    where = placed(content_path(source, config.content_dir), config)
+    under = content_path(source, config.content_dir)
+    where = placed(under, config)
     lang = _language(fields, where.language or config.language, config, problems, taken)
     config = config.in_language(lang)
 
@@ -252,7 +253,7 @@ def _article(
         updated = latest  # the last change on the record
     slug = slugify(given_slug or (jekyll.group(4) if jekyll else title or stem))
     day = published if config.archive_day == "as-written" else published.astimezone(config.tz)
-    path = content_path(source, config.content_dir).with_name(where.path.name)  # no language suffix
+    path = under.with_name(where.path.name)  # no language suffix
     facts = ArticleFacts(day, slug, given_slug, title, path,
                          _value(fields, "categories"), _value(fields, "category"))  # fmt: skip
     url = _article_url(fields, facts, config, problems, taken)
@@ -264,7 +265,7 @@ def _article(
         # A URL from a pattern or a path is under its language's prefix (/de/...), unless
         # the pattern put it there already (Jekyll's categories from a de/ folder).
         url = config.at(url)
-    translation_key = text(*TRANSLATION_KEYS) or str(where.path.with_suffix(""))
+    translation_key = text(*TRANSLATION_KEYS) or _without_suffix(where.path)
     aliases = _aliases(fields, url, config, problems)
     if target is not None and target.rstrip("/") == url.rstrip("/"):
         problems.error(fields[_key_of(fields, TARGET_KEYS)].line, f"redirects to its own URL {url}")
@@ -290,7 +291,7 @@ def _article(
         summary=summary,
         body=Body(body_html, toc_html),
         word_count=word_count(plain),
-        draft=bool(draft) or is_published is False or in_drafts_folder(source, config.content_dir),
+        draft=bool(draft) or is_published is False or in_drafts_folder(under),
         extra=MappingProxyType(extra),
         lines=MappingProxyType({key: item.line for key, item in fields.items()}),
         aliases=aliases,
@@ -465,6 +466,12 @@ def _article_url(
             problems.error(item.line, f"'{key}' {written.strip()!r} {why}")
             return pattern_url
     return pattern_url
+
+
+def _without_suffix(path: PurePosixPath) -> str:
+    """``str(path.with_suffix(""))``, without making a path."""
+    written, suffix = str(path), path.suffix
+    return written[: len(written) - len(suffix)]
 
 
 def _value(fields: Mapping[str, Field], key: str) -> Any:
@@ -649,12 +656,16 @@ def _plain_text(fragment: str) -> str:
 #: Chinese and Japanese are written without spaces between words: their characters are counted
 #: instead, two to a word (a reader takes in some 500 a minute, about twice 230 words).
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ASCII = bytes(range(0x80))
 
 
 def word_count(plain: str) -> int:
     """Words of plain text: runs between spaces, and in Chinese and Japanese, half the
     characters (Korean is written with spaces)."""
-    unspaced = len(_UNSPACED.findall(plain))
+    # Chinese and Japanese are counted among the characters that are not ASCII, most often few:
+    # dropping the rest takes a fraction of the time the expression takes to read them.
+    others = plain.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    unspaced = len(_UNSPACED.findall(others))
     if not unspaced:
         return len(plain.split())
     return len(_UNSPACED.sub(" ", plain).split()) + (unspaced + 1) // 2

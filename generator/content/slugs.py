@@ -15,6 +15,7 @@ MAX_SLUG_BYTES = 240
 # Names Windows refuses as file names, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
 _SEPARATORS = re.compile(r"-+")
+_ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Apostrophes and the dots of abbreviations vanish: "Don't" -> "dont", "U.S." -> "us".
 _SILENT = re.compile(r"['’]|(?<=\b[^\W\d_])\.")
 
@@ -27,16 +28,20 @@ def slugify(text: str) -> str:
     with no letters or digits (``"???"``) gets a short stable hash instead. Long ones are cut
     to ``MAX_SLUG_CHARS`` characters and ``MAX_SLUG_BYTES`` bytes of UTF-8.
     """
-    decomposed = unicodedata.normalize("NFKD", _SILENT.sub("", text))
-    kept: list[str] = []
-    for char in decomposed:
-        if unicodedata.combining(char) and kept and kept[-1].isascii():
-            continue  # é -> e, but Devanagari vowel signs and the like stay
-        kept.append(char)
-    folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
-    # Letters, digits and combining marks (Devanagari vowel signs are marks) make words.
-    words = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in folded)
-    slug = _SEPARATORS.sub("-", words).strip("-")
+    silent = _SILENT.sub("", text)
+    if silent.isascii():  # nothing to decompose, and only a-z and 0-9 make words: most names
+        slug = _ASCII_SEPARATORS.sub("-", silent.lower()).strip("-")
+    else:
+        decomposed = unicodedata.normalize("NFKD", silent)
+        kept: list[str] = []
+        for char in decomposed:
+            if unicodedata.combining(char) and kept and kept[-1].isascii():
+                continue  # é -> e, but Devanagari vowel signs and the like stay
+            kept.append(char)
+        folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
+        # Letters, digits and combining marks (Devanagari vowel signs are marks) make words.
+        words = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in folded)
+        slug = _SEPARATORS.sub("-", words).strip("-")
     if len(slug) > MAX_SLUG_CHARS or len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
         # the most whole characters within both limits (a character cut in two is dropped)...
         fits = len(slug[:MAX_SLUG_CHARS].encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", "ignore"))

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.config import Config, template_dirs, theme_dir
 from generator.content.model import Article
@@ -202,12 +202,10 @@ def _unread_file(name: str, in_posts: bool) -> str | None:
     return None
 
 
-def in_drafts_folder(source: Path, content_dir: Path) -> bool:
-    """Whether an article file lies in a Jekyll ``_drafts/`` folder, which makes it a draft."""
-    try:
-        return DRAFTS_FOLDER in source.relative_to(content_dir).parts[:-1]
-    except ValueError:
-        return False
+def in_drafts_folder(path: PurePosixPath) -> bool:
+    """Whether an article file (its ``path`` under content/) lies in a Jekyll ``_drafts/``
+    folder, which makes it a draft."""
+    return DRAFTS_FOLDER in path.parts[:-1]
 
 
 def describe_unread(unread: Sequence[Unread]) -> str | None:

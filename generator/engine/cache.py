@@ -9,14 +9,16 @@ pickles of plain data (tuples, strings, dates), written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.machinery
 import os
 import pickle
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator import __version__
 from generator.errors import ContentError
@@ -58,28 +60,41 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def store(path: Path, key: str, data: Any) -> None:
-    """Write ``data`` under ``key``, atomically: a reader sees the old file or the new one."""
+def store(path: str | os.PathLike[str], key: str, data: Any) -> None:
+    """Write ``data`` under ``key``, atomically: a reader sees the old file or the new one.
+    Makes the folder when it is missing."""
     payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     header = MAGIC + key.encode() + b"\n" + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
-    import tempfile  # here: a build that finds nothing changed stores nothing
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    folder, name = os.path.split(path)
+    # Named for its writer (a process, a thread), so no other writer opens it meanwhile: cheaper
+    # than tempfile's random names, which a cold build would pay for every article's body.
+    temp = os.path.join(folder, f".tmp-{name}-{os.getpid()}-{threading.get_ident()}")
     try:
-        with os.fdopen(fd, "wb") as file:
+        with _created(temp, folder) as file:
             file.write(header)
             file.write(payload)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
         raise
 
 
-def load(path: Path, key: str) -> Any | None:
+def _created(path: str, folder: str) -> BinaryIO:
+    """``path`` opened for writing; its ``folder`` is made only when missing, as it is only
+    before the first file (or after a user deleted the cache)."""
+    try:
+        return open(path, "wb")
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        return open(path, "wb")
+
+
+def load(path: str | os.PathLike[str], key: str) -> Any | None:
     """What ``store`` wrote under ``key``, or None when the file is missing, foreign or corrupt."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError:
         return None
     prefix = MAGIC + key.encode() + b"\n"
