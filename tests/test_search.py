@@ -8,6 +8,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from textwrap import dedent
@@ -200,6 +201,42 @@ def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
     build(cold, now=NOW)
     assert _bundle_bytes(config.out_dir) == _bundle_bytes(cold.out_dir)
     assert len(runs.read_text().split()) == 2 * shards + 1
+
+
+def test_an_index_kept_by_a_preview_build_is_brought_up_to_date_by_the_next_that_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = tmp_path / "runs"
+    counting = tmp_path / "pagefind"
+    counting.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{pagefind_executable()}" "$@"\n')
+    counting.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    site = write_wire_archive(tmp_path, _shard_sources(8))
+    config = config_for(site, search=True, search_shard_articles=1)
+    build(config, now=NOW)
+    shards = len(runs.read_text().split())
+    kept = _bundle_bytes(config.out_dir)
+    for n in (2, 5):  # two saves in the preview, each kept out of the index
+        with (site / f"content/2024/story-{n}.md").open("a") as source:
+            source.write("A paragraph added later.\n")
+        assert build(config, now=NOW, reindex_search=False).written > 0
+    assert _bundle_bytes(config.out_dir) == kept
+    assert len(runs.read_text().split()) == shards
+    build(config, now=NOW)  # nothing changed since: only the two shards are indexed
+    assert len(runs.read_text().split()) == shards + 2
+    cold = config_for(site, search=True, search_shard_articles=1, output_dir=tmp_path / "cold")
+    build(cold, now=NOW)
+    assert _bundle_bytes(config.out_dir) == _bundle_bytes(cold.out_dir)
+
+
+def test_setting_stop_indexing_stops_the_indexing_and_keeps_the_output(tmp_path: Path) -> None:
+    site = write_wire_archive(tmp_path, _shard_sources(8))
+    config = config_for(site, search=True, search_shard_articles=1)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(DatelineError):
+        build(config, now=NOW, stop_indexing=stop)
+    assert not config.out_dir.exists()
 
 
 def test_the_search_page_follows_the_shards_when_an_article_moves(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from support.serve import FIRST_BUILD, Served, next_message, page_settings, save
 from support.site import article
 from watchdog.events import FileModifiedEvent, FileMovedEvent
 
+from generator.cli import main
 from generator.preview.server import host_allowed, is_loopback, locate
 from generator.preview.tracker import Tracker, stamp_of
 from generator.preview.waiting import Waiting
@@ -387,6 +388,26 @@ def _open_stream(served: Served, page: str) -> _Stream:
 
 def _message(stream: _Stream) -> dict:
     return next_message(stream.reply)
+
+
+def _search_bundle(out: Path) -> dict[str, bytes]:
+    files = (out / "pagefind").rglob("*")
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in files if path.is_file()}
+
+
+def test_a_save_brings_the_search_index_up_to_date_once_the_page_is_built(
+    served: Served, site: Path, tmp_path: Path
+) -> None:
+    text = "The count is done. Turnout was the highest since 1994."
+    save(
+        site / "content/2024/election.md",
+        article("Election results are in", "2024-09-02T09:00:00+00:00", text, slug="election"),
+    )
+    served.wait_for(r"Built \d+ pages in [\d.]+s: [1-9]\d* written, 0 removed \(content/2024/election\.md\)")
+    served.wait_for(r"Search index updated in [\d.]+s: [1-9]\d* written")
+    cold = tmp_path / "cold"
+    assert main(["build", "--site", str(site), "--output", str(cold), "--no-cache"]) == 0
+    assert _search_bundle(site / ".dateline-cache" / "serve") == _search_bundle(cold)
 
 
 # --- The first build: pages asked for are rendered first ---------------------------------

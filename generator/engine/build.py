@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -137,6 +138,7 @@ def build(
     reindex_search: bool = True,
     session: Session | None = None,
     asked: Asked | None = None,
+    stop_indexing: threading.Event | None = None,
 ) -> Report:
     """Build the site into ``config.out_dir``, or raise BuildFailed and leave it untouched.
 
@@ -144,8 +146,10 @@ def build(
     only pages whose inputs changed are rendered (see incremental.py); the result is byte
     for byte what a build from scratch writes. Parsing and rendering run over ``jobs``
     processes (default: every core). With ``reindex_search`` false (the live preview after its
-    first build) the previous search index is kept as it is when there is one: Pagefind
-    indexes the whole archive at once, seconds that an editor waiting on a save should not pay.
+    first build) the previous search index is kept as it is when there is one: re-indexing a
+    shard takes seconds that an editor waiting on a save should not pay. The next build that
+    indexes re-indexes the shards whose pages changed meanwhile, and stops, raising
+    DatelineError, once ``stop_indexing`` is set.
     A ``session`` keeps parsed articles and compiled templates in memory between builds.
     Pages ``asked`` for while the build runs are rendered first (see ``Asked``).
     A second build of the site started meanwhile waits for this one to finish.
@@ -154,9 +158,8 @@ def build(
     check_output_dir(config)
     with build_lock(config.cache_dir):
         memory = Memory(config, use_cache, session)
-        return _build(
-            config, now or datetime.now(UTC), progress, jobs, memory, reindex_search, started, asked
-        )
+        search = _Search(reindex_search, stop_indexing)
+        return _build(config, now or datetime.now(UTC), progress, jobs, memory, search, started, asked)
 
 
 def _build(
@@ -165,14 +168,15 @@ def _build(
     progress: Progress,
     jobs: int | None,
     memory: Memory,
-    reindex_search: bool,
+    search: _Search,
     started: float,
     asked: Asked | None = None,
 ) -> Report:
     started_ns = time.time_ns()
     found = sources.find(config)
     seen = inputs(config, found.articles, found.stamped())
-    if (last := memory.unchanged_since(seen, now)) is not None:
+    last = memory.unchanged_since(seen, now)
+    if last is not None and not (search.reindex and config.search and last.search_stale):
         return _unchanged(last, found, started)
 
     from generator.engine import parallel
@@ -188,7 +192,7 @@ def _build(
         planned = _plan(config, found, loaded, pictures, memory, now, jobs)
         todo = _todo(config, planned.site, planned.pages, planned.digests, memory)
         _resume_collector()
-        written = _write(config, planned, todo, memory.state, jobs, progress, reindex_search, asked)
+        written = _write(config, planned, todo, memory.state, jobs, progress, search, asked)
         pictures.save()
     state = _state(seen.stamp(started_ns), started_ns, loaded.articles, planned, written, now)
     memory.remember(state, todo.marks_after(written.reads, planned.pages))
@@ -277,6 +281,7 @@ def _state(
         written.report.outputs,
         written.shards,
         next_scheduled(read, now),
+        written.stale,
     )
 
 
@@ -365,6 +370,13 @@ class _Written:
     rendered: int  # pages rendered, whether or not their bytes changed
     reads: dict[str, tuple[int, ...]]  # what each page read, when the environment notes it
     shards: tuple[str, ...]  # what the search index's shards were made from
+    stale: tuple[str, ...]  # pages written since (see State.search_stale)
+
+
+@dataclass(frozen=True)
+class _Search:
+    reindex: bool  # index the shards whose pages changed; else keep the index there is
+    stop: threading.Event | None  # set: stop indexing (the preview has a save to build)
 
 
 def _write(
@@ -374,7 +386,7 @@ def _write(
     state: State | None,
     jobs: int,
     progress: Progress,
-    reindex_search: bool,
+    search_index: _Search,
     asked: Asked | None,
 ) -> _Written:
     """Render the pages ``todo`` names and those missing from the output, copy the static
@@ -401,11 +413,14 @@ def _write(
         staged, reads = render_pages(rendering, site, todo.env, staging, jobs, tick, asked)
         for target in staged:
             staging.staged(target)
-        bundle = [] if state is None or reindex_search else search.bundle_files(state.outputs, config.out_dir)
-        shards: tuple[str, ...] = ()  # a bundle kept as it is may be out of date: unknown
-        if config.search and bundle:
+        keep = state is not None and not search_index.reindex
+        bundle = search.bundle_files(state.outputs, config.out_dir) if state is not None and keep else []
+        shards: tuple[str, ...] = ()
+        stale: tuple[str, ...] = ()
+        if config.search and bundle and state is not None:  # kept as it is, and what it lacks noted
             for relative in bundle:
                 staging.keep("/" + relative)
+            shards, stale = state.search_shards, tuple(sorted({*state.search_stale, *staged}))
         elif config.search:  # indexes the staged pages, so a failure leaves the output as it was
             urls: dict[str, list[str]] = {}
             for page in plan:
@@ -414,11 +429,14 @@ def _write(
                         page.url
                     )
             previous = None if state is None else (state.outputs, state.search_shards)
-            shards = search.index(staging, urls, config.search_shard_articles, set(staged), previous, jobs)
+            changed_pages = {*staged, *(state.search_stale if state else ())}
+            shards = search.index(
+                staging, urls, config.search_shard_articles, changed_pages, previous, jobs, search_index.stop
+            )
     except BaseException:
         staging.discard()
         raise
-    return _Written(staging.commit(), len(rendering), reads, shards)
+    return _Written(staging.commit(), len(rendering), reads, shards, stale)
 
 
 def render_pages(

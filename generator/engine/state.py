@@ -91,6 +91,9 @@ class State:
     outputs: tuple[str, ...] = ()  # every file of the output, relative to it
     search_shards: tuple[str, ...] = ()  # what each shard of the search index was made from
     scheduled: tuple[str, datetime] | None = None  # the next article to come due: its source, date
+    # Pages written since the search index was made, when a build kept it as it was (the live
+    # preview): the next build that indexes re-indexes the shards that hold them.
+    search_stale: tuple[str, ...] = ()
 
 
 def state_key(config: Config) -> str:

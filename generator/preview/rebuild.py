@@ -51,7 +51,8 @@ class Rebuilder:
             moved = config.base_path != self.preview.base_path
             self.preview.base_path = config.base_path
             copied = None if moved else self._copy_static(config, because)
-            # The search index is built once per session; later saves keep it (see build.build).
+            # A save's build keeps the search index as it is; _reindex brings it up to date after.
+            kept_index = self.indexed
             report = (
                 build.build(
                     config,
@@ -99,6 +100,34 @@ class Rebuilder:
                 f"{report.written} written, {report.removed} removed"
             )
         print(f"{clock} {done}{self._cause(because)}", file=self.out, flush=True)
+        if kept_index and config.search and report is not None and report.written:
+            self._reindex(config)
+
+    def _reindex(self, config: Config) -> None:
+        """Re-index the search shards holding the pages the last build wrote, now that they are
+        on screen. A save meanwhile stops it: the save's build comes first, and the next
+        re-index covers both."""
+        if self.pending.is_set():
+            return
+        started = time.perf_counter()
+        clock = time.strftime("%H:%M:%S")
+        try:
+            report = build.build(config, session=self.session, stop_indexing=self.pending)
+        except BuildFailed as failed:
+            self._failed(clock, [self._shown(error) for error in failed.errors])
+            return
+        except Exception as error:  # a source changed meanwhile, or stopped for a save
+            if not self.pending.is_set():
+                self._failed(clock, [f"updating the search index: {error}"])
+            return
+        changed = self.preview.tracker.changed()
+        self.preview.hub.built(frozenset(url_of(name, config.base_path) for name in changed))
+        seconds = time.perf_counter() - started
+        print(
+            f"{clock} Search index updated in {seconds:.2f}s: {report.written} written",
+            file=self.out,
+            flush=True,
+        )
 
     def _copy_static(self, config: Config, because: list[Path]) -> int | None:
         """Copy edited static files straight into the build, or None when a build is needed.

@@ -12,6 +12,7 @@ bundle joins the staging area like any other file. A failing index leaves the ou
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import html
@@ -20,7 +21,7 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
@@ -160,6 +161,7 @@ def index(
     changed_pages: set[str],
     previous: tuple[Sequence[str], Sequence[str]] | None,
     jobs: int,
+    stop: threading.Event | None = None,
 ) -> tuple[str, ...]:
     """Index the article pages at ``urls`` (by ``shard_language``) into the bundle's shards and stage them; returns a
     digest of each shard's input for the next build to compare against.
@@ -169,7 +171,8 @@ def index(
     of it in memory (some 3.5 ms and 160 KB per article here), so an edit re-indexes only its
     shard. A shard is kept as it is in the output when its articles are the last build's
     (``previous``: its output files and shard digests), none of their pages changed
-    (``changed_pages``, relative paths) and the Pagefind binary is the same."""
+    (``changed_pages``, relative paths) and the Pagefind binary is the same. Setting ``stop``
+    ends the indexing with DatelineError."""
     if not any(urls.values()):
         return ()  # Pagefind refuses an empty site; an archive without articles has nothing to find
     executable = pagefind_executable()
@@ -203,7 +206,7 @@ def index(
         shutil.rmtree(scratch)  # left by a build that was killed
     indexers = _Indexers()
     try:
-        with ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:  # each runs a process
+        with _stopped_by(stop, indexers), ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
             try:
                 done = list(
                     pool.map(lambda job: _index_shard(indexers, executable, staging, scratch, *job), todo)
@@ -230,6 +233,29 @@ def _bundles_of(outputs: Sequence[str]) -> dict[str, list[str]]:
             bundle = f"{BUNDLE_URL}{folder}/" if inner and folder.startswith("shard-") else BUNDLE_URL
             found.setdefault(bundle, []).append(relative)
     return found
+
+
+@contextlib.contextmanager
+def _stopped_by(stop: threading.Event | None, indexers: _Indexers) -> Iterator[None]:
+    """Stop ``indexers`` as soon as ``stop`` is set, until the block ends."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if stop.is_set():
+                indexers.stop()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 class _Indexers:
