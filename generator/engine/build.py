@@ -24,7 +24,7 @@ from generator.engine import cache, moved
 from generator.engine.memory import Memory, Session
 from generator.engine.output import Staging, WriteReport, build_lock, check_output_dir, stage
 from generator.engine.state import State, inputs, next_due, next_scheduled, templates_digest
-from generator.errors import BuildFailed, ContentError
+from generator.errors import BuildFailed, ContentError, DatelineError
 from generator.urls import relative_path
 
 if TYPE_CHECKING:
@@ -189,7 +189,9 @@ def _build(
         contextlib.closing(Pictures(config, memory.enabled)) as pictures,
     ):
         loaded = _load(config, found, cached, jobs, progress)
+        search.check()
         planned = _plan(config, found, loaded, pictures, memory, now, jobs)
+        search.check()
         todo = _todo(config, planned.site, planned.pages, planned.digests, memory)
         _resume_collector()
         written = _write(config, planned, todo, memory.state, jobs, progress, search, asked)
@@ -377,6 +379,11 @@ class _Written:
 class _Search:
     reindex: bool  # index the shards whose pages changed; else keep the index there is
     stop: threading.Event | None  # set: stop indexing (the preview has a save to build)
+
+    def check(self) -> None:
+        """Stop a build that is there to index as soon as it is told to, not only in Pagefind."""
+        if self.stop is not None and self.stop.is_set():
+            raise DatelineError("the build was stopped")
 
 
 def _write(
