@@ -10,7 +10,9 @@ until the sentence is on the page (``wait_for_function`` polling every animation
 A stylesheet edit is timed the same way, until the computed style changes.
 
 Reported per size: median / min / max latency, the median rebuild time the server printed,
-and the rest (debounce, change detection, event stream, reload) as "serve overhead"; and for
+and the rest (debounce, change detection, event stream, reload) as "serve overhead"; the
+time the preview then takes to bring the search index up to date (the next save waits for
+it, as an editor reading the page would); and for
 the cold start (no cache, no earlier build), the time until the server first answers the
 article's URL, until it answers with the article itself, and until the first build lands.
 Goals: median <= 300 ms at 1,000 articles, <= 600 ms at 10,000; the article within 3 s.
@@ -126,6 +128,7 @@ def measure(site: Path, edits: int) -> dict[str, object]:
     startup = time.perf_counter() - started
     latencies: list[float] = []
     builds: list[float] = []
+    indexing: list[float] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -143,6 +146,9 @@ def measure(site: Path, edits: int) -> dict[str, object]:
                 )
                 latencies.append(time.perf_counter() - before)
                 builds.append(float(server.wait_for(r"Built \d+ pages in ([\d.]+)s")[1]))
+                # The search index follows each save once the page is shown: the editor's next
+                # save comes after it, as it would after reading the page.
+                indexing.append(float(server.wait_for(r"Search index updated in ([\d.]+)s")[1]))
                 page.wait_for_timeout(200)
             save(source, original)
             server.wait_for(r"Built \d+ pages in ([\d.]+)s")
@@ -172,6 +178,7 @@ def measure(site: Path, edits: int) -> dict[str, object]:
         "max": max(latencies),
         "build": statistics.median(builds),
         "css": css_latency,
+        "indexing": statistics.median(indexing),
         "answered": answered,
         "article": article,
     }
@@ -203,6 +210,7 @@ def main() -> None:
             f"{size:>6} articles: edit-to-screen median {result['median']:.3f}s{verdict}, "
             f"min {result['min']:.3f}s, max {result['max']:.3f}s; rebuild {result['build']:.3f}s, "
             f"serve overhead {result['median'] - result['build']:.3f}s; "
+            f"search index current {result['indexing']:.2f}s later; "
             f"CSS swap {result['css']:.3f}s; cold start: first answer {result['answered']:.1f}s, "
             f"the article {result['article']:.1f}s, first build landed {result['startup']:.1f}s"
         )
