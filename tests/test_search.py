@@ -180,14 +180,19 @@ def test_a_large_archive_is_indexed_in_shards_the_search_page_merges(tmp_path: P
     assert sum(counts) + first["languages"]["en"]["page_count"] == 8
 
 
-def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    runs = tmp_path / "runs"  # the real Pagefind, each run noted
+@pytest.fixture
+def pagefind_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file that notes each run of the real Pagefind, one word a run."""
+    runs = tmp_path / "runs"
     counting = tmp_path / "pagefind"
     counting.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{pagefind_executable()}" "$@"\n')
     counting.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    return runs
+
+
+def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(tmp_path: Path, pagefind_runs: Path) -> None:
+    runs = pagefind_runs
     site = write_wire_archive(tmp_path, _shard_sources(8))
     config = config_for(site, search=True, search_shard_articles=1)
     build(config, now=NOW)
@@ -204,13 +209,9 @@ def test_an_edit_re_indexes_only_the_shard_of_the_edited_article(
 
 
 def test_an_index_kept_by_a_preview_build_is_brought_up_to_date_by_the_next_that_indexes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, pagefind_runs: Path
 ) -> None:
-    runs = tmp_path / "runs"
-    counting = tmp_path / "pagefind"
-    counting.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{pagefind_executable()}" "$@"\n')
-    counting.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+    runs = pagefind_runs
     site = write_wire_archive(tmp_path, _shard_sources(8))
     config = config_for(site, search=True, search_shard_articles=1)
     build(config, now=NOW)
