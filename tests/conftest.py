@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,11 @@ from support.serve import Served, sample_site
 # The machine may be busy (parallel builds, browsers); a slow example is not a failure.
 settings.register_profile("dateline", deadline=None)
 settings.load_profile("dateline")
+
+# A shell that starts the suite as a background job starts it with Ctrl-C ignored, and every
+# process it runs would inherit that; the tests that interrupt a build or the server need it
+# to be the default. A handler set here is reset to the default in each program run.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
