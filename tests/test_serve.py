@@ -424,6 +424,7 @@ def test_a_page_asked_for_during_the_first_build_is_served_before_the_build_land
     try:
         while (reply := served.get("/")).status == 503:
             assert b"Building the site" in reply.body
+        served.quiet_for(0.05)  # what the server has printed so far
         assert not [line for line in served.lines if re.search(FIRST_BUILD, line)]
         assert reply.status == 200
         served.wait_for(FIRST_BUILD, timeout=120)
