@@ -49,8 +49,8 @@ class Asked(Protocol):
     it can be served from the staging folder before the build lands. Files are named by
     their path relative to the output folder."""
 
-    def staging(self, folder: Path | None) -> None:
-        """Files are staged in ``folder`` from now on; None once the build has landed or failed."""
+    def staging(self, folder: Path) -> None:
+        """Files are staged in ``folder`` from now on."""
 
     def take(self) -> list[str]:
         """The files asked for since the last call."""
@@ -420,8 +420,11 @@ def _write(
         staged, reads = render_pages(rendering, site, todo.env, staging, jobs, tick, asked)
         for target in staged:
             staging.staged(target)
-        keep = state is not None and not search_index.reindex
-        bundle = search.bundle_files(state.outputs, config.out_dir) if state is not None and keep else []
+        bundle = (
+            []
+            if state is None or search_index.reindex
+            else search.bundle_files(state.outputs, config.out_dir)
+        )
         shards: tuple[str, ...] = ()
         stale: tuple[str, ...] = ()
         if config.search and bundle and state is not None:  # kept as it is, and what it lacks noted

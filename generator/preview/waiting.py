@@ -51,7 +51,7 @@ class Waiting:
         """The build has landed or failed: requests are answered from the serve folder again."""
         with self._cond:
             self._running = False
-            self._forget()
+            self._folder, self._ready, self._ahead, self._asked = None, set(), {}, []
             self._cond.notify_all()
 
     def progress(self, stage: str, total: int) -> Callable[[], None]:
@@ -66,9 +66,8 @@ class Waiting:
 
     # -- the build's side (engine.build.Asked) ------------------------------------------------
 
-    def staging(self, folder: Path | None) -> None:
-        with self._cond:
-            self._forget()
+    def staging(self, folder: Path) -> None:
+        with self._cond:  # what was asked while the articles were read stays asked
             self._folder = folder
             self._cond.notify_all()
 
@@ -129,9 +128,3 @@ class Waiting:
             f"<body><h1>Building the site</h1><p>{step}. This page appears as soon as it is built.</p>"
             "</body></html>"
         ).encode()
-
-    def _forget(self) -> None:
-        self._folder = None
-        self._ready = set()
-        self._ahead = {}
-        self._asked = []
